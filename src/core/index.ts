@@ -1,0 +1,1 @@
+export { TodokuError } from './todoku-error.ts'
