@@ -1,0 +1,8 @@
+import type { Command } from 'commander'
+
+/** A CLI command: adds itself to the program. */
+export type RegisterCommand = (program: Command) => void
+
+/** Every command, in help order. Registered explicitly, never as an import side effect. */
+export const COMMANDS: readonly RegisterCommand[] = [
+]
