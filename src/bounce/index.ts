@@ -1,0 +1,6 @@
+export { parseBounce, analyzeMail, type BounceResult, type OriginalMessage } from './parse-bounce.ts'
+export { parseMail, type ParsedMail, type MailPart, type MailHeaders } from './mail/index.ts'
+export { Reason, REASONS, isHardBounce } from './reason.ts'
+export { Action, ACTIONS } from './action.ts'
+export type { Verdict, RuleRef, DiagnosticInput, SmtpCommand } from './verdict.ts'
+export { SOURCES, type BounceSource, type SourceResult, type RawRecipient, type DsnAction } from './sources/index.ts'
