@@ -1,8 +1,10 @@
 import type { Command } from 'commander'
+import { registerBounce } from './bounce.ts'
 
 /** A CLI command: adds itself to the program. */
 export type RegisterCommand = (program: Command) => void
 
 /** Every command, in help order. Registered explicitly, never as an import side effect. */
 export const COMMANDS: readonly RegisterCommand[] = [
+  registerBounce,
 ]
