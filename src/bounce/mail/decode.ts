@@ -6,7 +6,10 @@
 // latin1 decoding): slicing and searching them is cheap and never corrupts a multibyte
 // sequence before its charset is known.
 
-const decoders = new Map<string, TextDecoder | null>()
+/** Node's global TextDecoder; without the DOM lib its name is a value only, not a type. */
+type Decoder = InstanceType<typeof TextDecoder>
+
+const decoders = new Map<string, Decoder | null>()
 
 /** Charset names seen in real mail that the WHATWG registry spells otherwise. */
 const CHARSET_ALIASES: Readonly<Record<string, string>> = {
@@ -28,7 +31,7 @@ const CHARSET_ALIASES: Readonly<Record<string, string>> = {
   'x-user-defined': 'windows-1252',
 }
 
-function decoderFor(charset: string): TextDecoder | null {
+function decoderFor(charset: string): Decoder | null {
   const label = charset.trim().toLowerCase().replace(/^["']|["']$/g, '')
   let decoder = decoders.get(label)
   if (decoder !== undefined) return decoder
@@ -131,18 +134,42 @@ export function decodeTransfer(binary: string, encoding: string | undefined): st
 }
 
 const ENCODED_WORD = /=\?([^?\s]+)\?([BbQq])\?([^?\s]*)\?=/g
+/** ESC ( B or ESC ( J directly followed by another escape sequence. */
+const EMPTY_ESCAPE_RUN = /\x1b\([BJ](?=\x1b)/g
 const BETWEEN_ENCODED_WORDS = /(=\?[^?\s]+\?[BbQq]\?[^?\s]*\?=)\s+(?==\?)/g
 
 /** Header value (binary string) → text: RFC 2047 encoded-words decoded, raw 8-bit read as UTF-8 or Shift_JIS. */
 export function decodeHeaderValue(binary: string): string {
   const raw = NON_ASCII.test(binary) || binary.includes('\x1b') ? decodeCharset(binary, undefined) : binary
   if (!raw.includes('=?')) return raw
-  return raw.replace(BETWEEN_ENCODED_WORDS, '$1').replace(ENCODED_WORD, (word, charset: string, kind: string, data: string) => {
+  const joined = raw.replace(BETWEEN_ENCODED_WORDS, '$1')
+  // Adjacent words of one charset are decoded together: mailers that cut words by bytes
+  // split a character across two of them (RFC 2047 §5 (3) forbids it; it happens anyway).
+  let out = ''
+  let from = 0
+  let runCharset = ''
+  let runOctets = ''
+  const flush = () => {
+    // Each ISO-2022-JP word returns to ASCII at its end; WHATWG's decoder turns a switch back
+    // that is followed at once by another escape into U+FFFD, so drop it where words join.
+    if (runCharset) out += decodeCharset(runCharset.startsWith('iso-2022') ? runOctets.replace(EMPTY_ESCAPE_RUN, '') : runOctets, runCharset)
+    runCharset = ''
+    runOctets = ''
+  }
+  for (const match of joined.matchAll(ENCODED_WORD)) {
+    const [word, charset, kind, data] = match
     // RFC 2231 §5 language suffix: =?ISO-2022-JP*ja?B?...?=
-    const name = charset.split('*')[0]
-    const octets = kind === 'B' || kind === 'b'
-      ? decodeBase64(data)
-      : decodeQuotedPrintable(data.replace(/_/g, ' '))
-    return decoderFor(name) ? decodeCharset(octets, name) : word
-  })
+    const name = charset.split('*')[0].toLowerCase()
+    if (match.index !== from || name !== runCharset) flush()
+    out += joined.slice(from, match.index)
+    from = match.index + word.length
+    if (!decoderFor(name)) {
+      out += word
+      continue
+    }
+    runCharset = name
+    runOctets += kind === 'B' || kind === 'b' ? decodeBase64(data) : decodeQuotedPrintable(data.replace(/_/g, ' '))
+  }
+  flush()
+  return out + joined.slice(from)
 }
