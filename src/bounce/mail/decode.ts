@@ -6,6 +6,8 @@
 // latin1 decoding): slicing and searching them is cheap and never corrupts a multibyte
 // sequence before its charset is known.
 
+import { MAX_CACHED_CHARSETS } from './limits.ts'
+
 /** Node's global TextDecoder; without the DOM lib its name is a value only, not a type. */
 type Decoder = InstanceType<typeof TextDecoder>
 
@@ -40,7 +42,7 @@ function decoderFor(charset: string): Decoder | null {
   } catch {
     decoder = null
   }
-  decoders.set(label, decoder)
+  if (decoders.size < MAX_CACHED_CHARSETS) decoders.set(label, decoder)
   return decoder
 }
 

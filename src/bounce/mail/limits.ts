@@ -21,3 +21,6 @@ export const MAX_TEXT_PART_BYTES = 1024 * 1024
 
 /** Characters of all human-readable text kept for one mail. Stops the sources' line scans from running over megabytes. */
 export const MAX_TEXT_CHARS = 2 * 1024 * 1024
+
+/** Distinct charset labels whose decoders are kept for reuse. Stops a stream of hostile mail, each naming a new made-up charset, from growing the cache for the life of the process. */
+export const MAX_CACHED_CHARSETS = 128

@@ -197,18 +197,52 @@ function isAttachment(part: MailPart, isAlternative: boolean): boolean {
 
 const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' }
 
+// Every pattern below runs in linear time on hostile HTML: a tag match cannot cross another
+// '<', and trailing blanks match only from the start of a run (the lookbehind). The plain
+// forms (`<[^>]*>`, `[ \t]+\n`) rescan the rest of the text from every '<' or blank, which
+// took minutes on one megabyte of '<' or spaces.
+const BLOCK_END = /<br\s*\/?>|<\/(p|div|tr|li|h\d|table|blockquote)\s*>/gi
+const TAG = /<[^<>]*>/g
+const ENTITY = /&(#x[0-9a-f]+|#\d+|[a-z]+);/gi
+const TRAILING_BLANKS = /(?<![ \t])[ \t]+\n/g
+const HIDDEN_ELEMENT = /<(script|style|head)\b/gi
+
 /** HTML → plain lines: enough for the notices some providers send as HTML only. */
 export function htmlToText(html: string): string {
-  return html
-    .replace(/<(script|style|head)[\s\S]*?<\/\1\s*>/gi, '')
-    .replace(/<br\s*\/?>|<\/(p|div|tr|li|h\d|table|blockquote)\s*>/gi, '\n')
-    .replace(/<[^>]*>/g, '')
-    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, name: string) => {
+  return dropHiddenElements(html)
+    .replace(BLOCK_END, '\n')
+    .replace(TAG, '')
+    .replace(ENTITY, (entity, name: string) => {
       if (name[0] === '#') {
         const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10)
         return code > 0 && code < 0x110000 ? String.fromCodePoint(code) : ''
       }
       return ENTITIES[name.toLowerCase()] ?? entity
     })
-    .replace(/[ \t]+\n/g, '\n')
+    .replace(TRAILING_BLANKS, '\n')
+}
+
+/** Removes <script>, <style> and <head> elements. An element never closed stays, as text to strip of tags. */
+function dropHiddenElements(html: string): string {
+  if (!html.includes('<')) return html
+  const lower = html.toLowerCase()
+  const unclosed = new Set<string>()
+  let out = ''
+  let from = 0
+  HIDDEN_ELEMENT.lastIndex = 0
+  for (let match = HIDDEN_ELEMENT.exec(html); match; match = HIDDEN_ELEMENT.exec(html)) {
+    const name = match[1].toLowerCase()
+    if (match.index < from || unclosed.has(name)) continue
+    const close = lower.indexOf('</' + name, match.index)
+    const closeEnd = close === -1 ? -1 : lower.indexOf('>', close)
+    if (closeEnd === -1) {
+      // No closing tag after this one, so none after any later one either: stop looking for it.
+      unclosed.add(name)
+      continue
+    }
+    out += html.slice(from, match.index)
+    from = closeEnd + 1
+    HIDDEN_ELEMENT.lastIndex = from
+  }
+  return out + html.slice(from)
 }
