@@ -38,6 +38,8 @@ export function runBounce(files: readonly string[], json: boolean, out: (text: s
     try {
       results = parseBounce(input.bytes)
     } catch (error) {
+      // A coded TodokuError is broken configuration (the bounce rules did not load): stop once, loudly.
+      if ((error as { code?: string }).code) throw error
       // parseBounce promises never to throw on malformed input; if it does, it is a bug: say where, carry on.
       flush()
       err(`todoku bounce: analyzing ${label}: ${(error as Error).stack ?? error}\n`)

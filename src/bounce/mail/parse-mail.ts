@@ -66,6 +66,12 @@ function parseBinaryMessage(binary: string, budget: Budget, depth: number): Pars
 const LOOKS_LIKE_FIELD = /^[!-9;-~]+[ \t]*:/
 
 function splitHeaderBody(binary: string): { headerBlock: string; body: string } {
+  // An mbox envelope line opens many saved mails and returned copies ("From MAILER-DAEMON  Thu Apr 29
+  // 23:34:45 2004"); it is no header field, and left in place it would hide the whole header section.
+  if (binary.startsWith('From ')) {
+    const lineEnd = binary.indexOf('\n')
+    binary = lineEnd === -1 ? '' : binary.slice(lineEnd + 1)
+  }
   // Mail that opens with a blank line, or with text that is no header field, has no header section.
   if (!LOOKS_LIKE_FIELD.test(binary.slice(0, 1000))) return { headerBlock: '', body: binary.replace(/^\n/, '') }
   const end = binary.indexOf('\n\n')

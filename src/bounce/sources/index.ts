@@ -1,4 +1,8 @@
 import type { BounceSource } from './types.ts'
+import { arf } from './arf.ts'
+import { fallback } from './fallback.ts'
+import { rfc3464 } from './rfc3464.ts'
+import { rfc3834 } from './rfc3834.ts'
 
 /**
  * Every bounce source, in the order they are asked (Sisimai's lib/sisimai/order.rb idea):
@@ -6,6 +10,12 @@ import type { BounceSource } from './types.ts'
  * the generic fallback last. Registered explicitly, never as an import side effect.
  */
 export const SOURCES: readonly BounceSource[] = [
+  // The standards, after every MTA-specific source:
+  rfc3464,
+  arf,
+  rfc3834,
+  // Last, always:
+  fallback,
 ]
 
 export type { BounceSource, SourceResult, RawRecipient, DsnAction } from './types.ts'

@@ -1,0 +1,180 @@
+// The last source asked: a generic reader for bounces in formats no other source knows. It
+// answers only for a mail that plainly is a bounce (its sender, subject, empty Return-Path,
+// X-Failed-Recipients), and then only for addresses the text reports on. Conservative by
+// design: an ordinary mail that quotes "550 user unknown" must yield nothing.
+import type { ParsedMail } from '../mail/index.ts'
+import type { SmtpCommand } from '../verdict.ts'
+import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
+
+/** Local parts and display names of bounce senders (RFC 5321 §4.5.5: the null reverse-path; RFC 3834). Lower-cased. */
+const BOUNCE_SENDERS: readonly string[] = [
+  'mailer-daemon', 'postmaster', 'mail delivery', 'maildelivery', 'mail-daemon', 'mailerdaemon',
+  'mail administrator', 'mail system', 'mailsystem', 'delivery subsystem', 'bounce', 'mmdf',
+]
+
+/** Subject words of delivery failure notices, seen in real notices (set-of-emails samples). Lower-cased. */
+const BOUNCE_SUBJECTS: readonly string[] = [
+  'undeliver', 'undelivered', 'returned mail', 'returning message', 'delivery fail', 'delivery status notification',
+  'delivery notification', 'failure notice', 'mail delivery', 'delivery report', 'non-delivery', 'nondelivery',
+  'could not be delivered', 'not delivered', 'delivery problem', 'delivery error', 'mail system error', 'failed',
+  'failure', 'returned', 'bounce', 'rejected', 'ndn', 'ndr', 'postmaster notify',
+  // Japanese notices: "配信不能", "エラー", "不達", "送信できませんでした"
+  '配信不能', 'エラー', '不達', '届きません', 'できませんでした', '配送失敗',
+  // Russian (Mail.ru, Yandex): "не доставлено"
+  'не доставлено', 'недоставлен',
+]
+
+/** Words with which a notice says that delivery failed. Lower-cased. */
+const FAILURE_WORDS: readonly string[] = [
+  'could not be delivered', 'couldn\'t be delivered', 'was not delivered', 'wasn\'t delivered', 'undeliverable',
+  'delivery failed', 'delivery has failed', 'failed permanently', 'permanent error', 'permanent failure',
+  'delivery to the following', 'following address', 'following recipient', 'unable to deliver', 'not be delivered',
+  'user unknown', 'does not exist', 'no such user', 'mailbox', 'rejected', 'returned to sender', 'temporary failure',
+  'remote host said', 'said:', 'smtp error', '配信できません', '送信できません', '届けることができません',
+]
+
+// Markers after which the returned message begins: addresses past here are the original's own.
+const ORIGINAL_MESSAGE_MARKERS: readonly string[] = [
+  'original message follows', 'below this line is a copy of the message', 'this is a copy of the message',
+  'original message', 'returned message', 'message headers follow', 'unsent message below', 'headers of the original',
+  'copy of your message', 'the text you sent follows', 'text of the message follows',
+]
+
+const ADDRESS = /[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g
+const REPLY = /\b[245]\d\d[ -][245]?\.?|\b[245]\.\d{1,3}\.\d{1,3}\b/
+const MAX_RECIPIENTS = 50
+const MAX_EXPLANATION_LINES = 6
+
+export const fallback: BounceSource = {
+  name: 'Fallback',
+  description: 'Generic reader for bounces of formats no other source knows',
+  inquire,
+}
+
+function inquire(mail: ParsedMail): SourceResult | undefined {
+  const failedHeader = mail.headers.get('x-failed-recipients')
+  if (!failedHeader && !looksLikeBounce(mail)) return undefined
+
+  const own = ownAddresses(mail)
+  const lines = readableLines(mail.text)
+  const addresses: string[] = []
+  // Exim, Postfix: "X-Failed-Recipients: x@example.jp, y@example.jp"
+  for (const found of (failedHeader ?? '').matchAll(ADDRESS)) pushUnique(addresses, found[0], own)
+  if (addresses.length === 0) {
+    for (const line of lines) {
+      if (isHeaderNoise(line)) continue
+      for (const found of line.matchAll(ADDRESS)) pushUnique(addresses, found[0], own)
+    }
+  }
+  if (addresses.length === 0) return undefined
+
+  const general = failureParagraph(lines)
+  const recipients: RawRecipient[] = addresses.slice(0, MAX_RECIPIENTS).map((recipient) => {
+    const diagnosticCode = explanationFor(recipient, lines) ?? general
+    return { recipient, diagnosticCode, command: commandOf((diagnosticCode ?? '').toLowerCase()) }
+  })
+  return { recipients }
+}
+
+function looksLikeBounce(mail: ParsedMail): boolean {
+  const from = (mail.headers.get('from') ?? '').toLowerCase()
+  const subject = (mail.headers.get('subject') ?? '').toLowerCase()
+  const returnPath = (mail.headers.get('return-path') ?? '').replace(/\s/g, '')
+  const text = mail.text.toLowerCase()
+  const signals = [
+    BOUNCE_SENDERS.some((word) => from.includes(word)),
+    BOUNCE_SUBJECTS.some((word) => subject.includes(word)),
+    returnPath === '<>',
+    FAILURE_WORDS.some((word) => text.includes(word)),
+  ]
+  // Two independent signals, one of them the sender or the subject: "From: MAILER-DAEMON" and a failure text.
+  return (signals[0] || signals[1]) && signals.filter(Boolean).length >= 2
+}
+
+/** Addresses that are the bounce's own or the original sender's: never a failed recipient. */
+function ownAddresses(mail: ParsedMail): Set<string> {
+  const own = new Set<string>()
+  const add = (value: string | undefined) => {
+    for (const found of (value ?? '').matchAll(ADDRESS)) own.add(found[0].toLowerCase())
+  }
+  for (const name of ['from', 'to', 'cc', 'reply-to', 'sender', 'return-path', 'errors-to', 'delivered-to', 'x-original-to']) add(mail.headers.get(name))
+  const original = mail.original?.headers
+  for (const name of ['from', 'return-path', 'sender', 'reply-to']) add(original?.get(name))
+  return own
+}
+
+function pushUnique(into: string[], address: string, own: ReadonlySet<string>): void {
+  const lower = address.toLowerCase().replace(/\.+$/, '')
+  if (own.has(lower) || into.includes(lower)) return
+  const local = lower.slice(0, lower.indexOf('@'))
+  if (local === 'mailer-daemon' || local === 'postmaster' || local === 'double-bounce') return
+  into.push(lower)
+}
+
+/** The notice's lines, up to where a returned message's body begins (its header lines are kept). */
+function readableLines(text: string): string[] {
+  const all = text.split('\n')
+  for (let i = 0; i < all.length; i++) {
+    const lower = all[i].toLowerCase()
+    if (!ORIGINAL_MESSAGE_MARKERS.some((marker) => lower.includes(marker))) continue
+    // Keep the returned headers (their "To:" names the recipient), stop at the blank line after them.
+    let end = i + 1
+    while (end < all.length && all[end].trim() === '') end++
+    while (end < all.length && all[end].trim() !== '') end++
+    return all.slice(0, end)
+  }
+  return all
+}
+
+// Returned header lines whose addresses are never the failed recipient.
+const NOISE_FIELDS = /^\s*(from|return-path|sender|reply-to|message-id|in-reply-to|references|received|errors-to|list-[a-z]+|dkim-signature|x-[a-z-]+)\s*:/i
+
+function isHeaderNoise(line: string): boolean {
+  return NOISE_FIELDS.test(line) || /^\s*(by|for|id|with)\s/i.test(line)
+}
+
+/** The lines that name the recipient and those that follow it, to the next blank line. */
+function explanationFor(recipient: string, lines: readonly string[]): string | undefined {
+  for (let i = 0; i < lines.length; i++) {
+    if (!lines[i].toLowerCase().includes(recipient) || isHeaderNoise(lines[i])) continue
+    if (/^\s*to\s*:/i.test(lines[i])) continue
+    const taken: string[] = [lines[i].trim()]
+    for (let j = i + 1; j < lines.length && taken.length < MAX_EXPLANATION_LINES; j++) {
+      if (lines[j].trim() === '') {
+        // "  x@example.jp\n\n    SMTP error from remote mail server …": an address alone takes the next paragraph.
+        if (taken.length === 1 && j + 1 < lines.length && lines[j + 1].trim() !== '') continue
+        break
+      }
+      taken.push(lines[j].trim())
+    }
+    const explanation = taken.join(' ')
+    if (explanation.toLowerCase().replace(recipient, '').replace(/[<>:;,.\s]/g, '').length > 0) return explanation
+  }
+  return undefined
+}
+
+/** The first paragraph that carries a reply or an enhanced status: the notice's general reason. */
+function failureParagraph(lines: readonly string[]): string | undefined {
+  const paragraphs: string[] = []
+  let current: string[] = []
+  for (const line of lines) {
+    if (line.trim() === '') {
+      if (current.length > 0) paragraphs.push(current.join(' '))
+      current = []
+    } else current.push(line.trim())
+  }
+  if (current.length > 0) paragraphs.push(current.join(' '))
+  return paragraphs.find((paragraph) => REPLY.test(paragraph)) ??
+    paragraphs.find((paragraph) => FAILURE_WORDS.some((word) => paragraph.toLowerCase().includes(word)))
+}
+
+const COMMAND_PHRASES: readonly (readonly [string, SmtpCommand])[] = [
+  ['rcpt to', 'RCPT'],
+  ['mail from', 'MAIL'],
+  ['end of data', 'DATA'],
+]
+
+function commandOf(lowered: string): SmtpCommand | undefined {
+  for (const [phrase, command] of COMMAND_PHRASES) if (lowered.includes(phrase)) return command
+  return undefined
+}

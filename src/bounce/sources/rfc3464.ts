@@ -1,0 +1,291 @@
+// RFC 3464 delivery status notifications: the standard path for every MTA that has no source of
+// its own. Reads the message/delivery-status (or message/global-delivery-status, RFC 6533) part,
+// or the same fields written inline in the text when the MIME structure is broken, and tolerates
+// the malformed values real MTAs write ("Action: failure", "Status: 553 5.3.0 …", comments).
+import type { ParsedMail } from '../mail/index.ts'
+import type { SmtpCommand } from '../verdict.ts'
+import type { BounceSource, DsnAction, RawRecipient, SourceResult } from './types.ts'
+
+/** RFC 3464 §2.2: fields about the whole message. */
+const PER_MESSAGE_FIELDS: ReadonlySet<string> = new Set([
+  'reporting-mta', 'dsn-gateway', 'received-from-mta', 'arrival-date', 'original-envelope-id',
+])
+
+/** RFC 3464 §2.3 (+ Sendmail's X-Actual-Recipient): fields about one recipient; each group has them once. */
+const PER_RECIPIENT_FIELDS: ReadonlySet<string> = new Set([
+  'original-recipient', 'final-recipient', 'action', 'status', 'remote-mta', 'diagnostic-code',
+  'last-attempt-date', 'final-log-id', 'will-retry-until', 'x-actual-recipient',
+])
+
+/** Action values as written, malformed ones included, to RFC 3464 §2.3.3 actions. */
+const ACTIONS: Readonly<Record<string, DsnAction>> = {
+  failed: 'failed',
+  // "Action: failure" (flufl.bounce dsn samples), "Action: fail"
+  failure: 'failed',
+  fail: 'failed',
+  delayed: 'delayed',
+  delay: 'delayed',
+  delivered: 'delivered',
+  // "Action: deliverable" (Sisimai set-of-emails rfc3464-28, a Postfix "sendmail -bv" report)
+  deliverable: 'delivered',
+  relayed: 'relayed',
+  expanded: 'expanded',
+}
+
+/**
+ * Phrases by which an MTA says it gave up after its retry period: the recipient expired rather
+ * than failed on a reply. Lower-cased; each with where it is written.
+ */
+export const EXPIRY_PHRASES: readonly string[] = [
+  // Exim src/retry.c: "retry time not reached for any host after a long failure period"
+  'retry time not reached for any host after a long failure period',
+  // Exim src/deliver.c: "retry timeout exceeded"
+  'retry timeout exceeded',
+  // Postfix, Courier and others: "… giving up"
+  'giving up',
+  // Sendmail sendmail/queue.c: "Cannot send message for 5 days"; "could not be delivered within 5 days"
+  'cannot send message for',
+  'could not be delivered within',
+  // Microsoft Exchange / Lotus Domino: "delivery time expired", "message expired"
+  'delivery time expired',
+  'message expired',
+  // OpenSMTPD smtpd/queue.c: "Envelope expired"
+  'envelope expired',
+  // qmail qmail-send.c: "I'm not going to try again; this message has been in the queue too long."
+  'has been in the queue too long',
+  // Courier courierd: "Delivery to this address has been abandoned after … days"
+  'delivery has been abandoned',
+  // MDaemon / others: "maximum time in queue exceeded", "exceeded the maximum time"
+  'time in queue exceeded',
+  'exceeded the maximum time',
+]
+
+/**
+ * Phrases of a delay notice (still retrying), when the Action field is missing. Lower-cased.
+ * Microsoft Exchange: "Delivery attempts will continue to be made for 1 day(s)";
+ * Sendmail conf.c: "Warning: message still undelivered after 4 hours", "Will keep trying until message is 5 days old".
+ */
+export const DELAY_PHRASES: readonly string[] = [
+  'delivery attempts will continue',
+  'still undelivered after',
+  'will keep trying until',
+  'will continue trying',
+  'this is a warning only',
+]
+
+/** The SMTP command a bounce says a reply answered. Lower-cased phrase → command. */
+const COMMAND_PHRASES: readonly (readonly [string, SmtpCommand])[] = [
+  // Postfix smtp_proto.c: "(in reply to RCPT TO command)", "(in reply to end of DATA command)"
+  ['in reply to rcpt to command', 'RCPT'],
+  ['in reply to mail from command', 'MAIL'],
+  ['in reply to end of data command', 'DATA'],
+  ['in reply to data command', 'DATA'],
+  ['in reply to message body', 'DATA'],
+  ['in reply to ehlo command', 'EHLO'],
+  ['in reply to helo command', 'HELO'],
+  ['in reply to starttls command', 'TLS'],
+  ['in reply to initial greeting', 'CONN'],
+  // Sendmail deliver.c: ">>> RCPT To:<x@example.jp>", ">>> DATA"
+  ['>>> rcpt to', 'RCPT'],
+  ['>>> mail from', 'MAIL'],
+  ['>>> data', 'DATA'],
+  // Exim: "SMTP error from remote mail server after RCPT TO:<x@example.jp>:"
+  ['after rcpt to:', 'RCPT'],
+  ['after mail from:', 'MAIL'],
+  ['after end of data', 'DATA'],
+  ['after data', 'DATA'],
+]
+
+export const rfc3464: BounceSource = {
+  name: 'RFC3464',
+  description: 'RFC 3464 delivery status notification: https://www.rfc-editor.org/rfc/rfc3464',
+  inquire,
+}
+
+interface FieldGroup {
+  fields: Map<string, string>
+}
+
+function inquire(mail: ParsedMail): SourceResult | undefined {
+  const dsnText = mail.deliveryStatus ?? inlineDeliveryStatus(mail.text)
+  if (dsnText === undefined) return undefined
+  const { message, groups } = parseDeliveryStatus(dsnText)
+  if (groups.length === 0) return undefined
+
+  const text = mail.text
+  const lowerText = text.toLowerCase()
+  const reportingMta = stripType(message.get('reporting-mta'))
+  const arrivalDate = message.get('arrival-date')
+  const textSaysExpired = EXPIRY_PHRASES.some((phrase) => lowerText.includes(phrase))
+  const textSaysDelayed = DELAY_PHRASES.some((phrase) => lowerText.includes(phrase))
+
+  const recipients: RawRecipient[] = []
+  for (const group of groups) {
+    const recipient = recipientOf(group.fields)
+    if (!recipient) continue
+    const dsnAction = actionOf(group.fields.get('action')) ?? (textSaysDelayed ? 'delayed' : undefined)
+    const hasDiagnosticField = (group.fields.get('diagnostic-code') ?? '').trim() !== ''
+    const diagnosticCode = hasDiagnosticField ? stripType(group.fields.get('diagnostic-code')) : explanationFor(recipient, text)
+    const status = statusOf(group.fields.get('status'))
+    const lowerDiagnostic = (diagnosticCode ?? '').toLowerCase()
+    recipients.push({
+      recipient,
+      diagnosticCode,
+      status,
+      replyCode: replyCodeOf(diagnosticCode ?? '') ?? replyCodeOf(group.fields.get('status') ?? ''),
+      dsnAction,
+      command: commandOf(lowerDiagnostic) ?? commandOf(lowerText),
+      reason: formatReason(dsnAction, textSaysExpired || EXPIRY_PHRASES.some((p) => lowerDiagnostic.includes(p)), hasDiagnosticField),
+      remoteMta: stripType(group.fields.get('remote-mta')),
+      reportingMta,
+      arrivalDate,
+      lastAttemptDate: group.fields.get('last-attempt-date'),
+    })
+  }
+  return recipients.length > 0 ? { recipients } : undefined
+}
+
+/** What the format itself says: a success DSN is delivered; a given-up or bare delay notice is expired. */
+function formatReason(action: DsnAction | undefined, saysExpired: boolean, hasDiagnostic: boolean): RawRecipient['reason'] {
+  if (action === 'delivered' || action === 'relayed' || action === 'expanded') return 'delivered'
+  if (action !== 'failed' && action !== 'delayed') return undefined
+  if (saysExpired) return 'expired'
+  // "Action: delayed" with no Diagnostic-Code: a delay notice that names no reply; Sisimai calls it expired.
+  if (action === 'delayed' && !hasDiagnostic) return 'expired'
+  return undefined
+}
+
+const FIELD_LINE = /^([A-Za-z][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)$/
+
+/** Splits delivery-status text into its per-message fields and per-recipient groups (RFC 3464 §2.1). */
+export function parseDeliveryStatus(text: string): { message: Map<string, string>; groups: FieldGroup[] } {
+  const message = new Map<string, string>()
+  const groups: FieldGroup[] = []
+  let current: FieldGroup | undefined
+  let sawBlank = false
+  let last: { map: Map<string, string>; name: string } | undefined
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') {
+      sawBlank = true
+      last = undefined
+      continue
+    }
+    if ((line[0] === ' ' || line[0] === '\t') && last) {
+      // RFC 5322 §2.2.3 folding: "Diagnostic-Code: smtp; 550-5.1.1 The email account…\n    550 5.1.1 …"
+      last.map.set(last.name, `${last.map.get(last.name)} ${line.trim()}`)
+      continue
+    }
+    const match = FIELD_LINE.exec(line)
+    if (!match) {
+      last = undefined
+      continue
+    }
+    const name = match[1].toLowerCase()
+    const value = match[2].trim()
+    if (PER_RECIPIENT_FIELDS.has(name)) {
+      const startsGroup = !current || current.fields.has(name) || (sawBlank && hasRecipientField(current))
+      if (startsGroup) {
+        current = { fields: new Map() }
+        groups.push(current)
+      }
+      current!.fields.set(name, value)
+      last = { map: current!.fields, name }
+      sawBlank = false
+      continue
+    }
+    const map = PER_MESSAGE_FIELDS.has(name) || !current ? message : current.fields
+    if (!map.has(name)) map.set(name, value)
+    last = { map, name }
+  }
+  return { message, groups: groups.filter((group) => hasRecipientField(group)) }
+}
+
+function hasRecipientField(group: FieldGroup): boolean {
+  return group.fields.has('final-recipient') || group.fields.has('original-recipient') || group.fields.has('x-actual-recipient')
+}
+
+// A DSN written into the text: "Final-Recipient: rfc822; x@example.jp" at the start of a line.
+const INLINE_RECIPIENT = /^(final|original)-recipient[ \t]*:/im
+
+function inlineDeliveryStatus(text: string): string | undefined {
+  const at = text.search(INLINE_RECIPIENT)
+  if (at === -1) return undefined
+  // Start at the per-message fields above it, when they are there ("Reporting-MTA: dns; mx.example.jp").
+  const before = text.slice(0, at)
+  const reporting = before.search(/^reporting-mta[ \t]*:/im)
+  return text.slice(reporting === -1 ? at : reporting)
+}
+
+const ADDRESS = /[^\s<>"(),;:\[\]]+@[^\s<>"(),;:\[\]]+\.[^\s<>"(),;:\[\]]+/
+
+/** Final-Recipient, else Original-Recipient, else X-Actual-Recipient: the first that holds an address. */
+function recipientOf(fields: Map<string, string>): string | undefined {
+  for (const name of ['final-recipient', 'original-recipient', 'x-actual-recipient']) {
+    const value = stripType(fields.get(name))
+    if (!value || value.startsWith('|')) continue
+    const match = ADDRESS.exec(value)
+    if (match) return match[0].replace(/[.]+$/, '')
+  }
+  return undefined
+}
+
+/** "rfc822; x@example.jp" → "x@example.jp"; "smtp; 550 …" → "550 …"; a value without a type is kept. */
+function stripType(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined
+  const semicolon = value.indexOf(';')
+  if (semicolon > 0 && /^[A-Za-z][A-Za-z0-9-]*$/.test(value.slice(0, semicolon).trim())) return value.slice(semicolon + 1).trim()
+  return value.trim()
+}
+
+function actionOf(value: string | undefined): DsnAction | undefined {
+  if (!value) return undefined
+  // "Action: failed (bad destination mailbox address)", "Action: Delayed"
+  const word = value.toLowerCase().replace(/\(.*?\)/g, ' ').trim().split(/[\s;,]+/)[0]
+  return ACTIONS[word]
+}
+
+const STATUS = /\b([245])\.(\d{1,3})\.(\d{1,3})\b/
+
+/** "5.1.1", "5.1.1 (Remote SMTP server has rejected address)", "553 5.3.0 …" → the x.y.z. */
+function statusOf(value: string | undefined): string | undefined {
+  const match = value ? STATUS.exec(value) : null
+  return match ? `${match[1]}.${match[2]}.${match[3]}` : undefined
+}
+
+// "550 5.1.1 <x@example.jp>… User unknown", "550-5.1.1 The email account …", "host mx[192.0.2.1] said: 550 …"
+const REPLY_CODE = /(?:^|said:\s*|\]:\s*|\s)([245][0-5]\d)(?=[\s-]|$)/
+
+function replyCodeOf(text: string): string | undefined {
+  const match = REPLY_CODE.exec(text)
+  return match ? match[1] : undefined
+}
+
+function commandOf(lowered: string): SmtpCommand | undefined {
+  for (const [phrase, command] of COMMAND_PHRASES) if (lowered.includes(phrase)) return command
+  return undefined
+}
+
+const MAX_EXPLANATION_LINES = 6
+
+/**
+ * The human-readable text's words about one recipient, for a DSN without a Diagnostic-Code:
+ * the paragraph that names the address, e.g. Postfix's
+ *   "<x@example.jp> (expanded from <y@example.jp>): temporary failure. Command output: …"
+ */
+function explanationFor(recipient: string, text: string): string | undefined {
+  const lowerRecipient = recipient.toLowerCase()
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    if (!lines[i].toLowerCase().includes(lowerRecipient)) continue
+    const taken: string[] = []
+    for (let j = i; j < lines.length && taken.length < MAX_EXPLANATION_LINES; j++) {
+      if (j > i && lines[j].trim() === '') break
+      taken.push(lines[j].trim())
+    }
+    const explanation = taken.join(' ').trim()
+    // A line that is the address alone, or the address and a DSN field, explains nothing.
+    const rest = explanation.toLowerCase().replace(lowerRecipient, '').replace(/[<>:;,\s]|action|delayed|failed/g, '')
+    if (rest.length > 0) return explanation
+  }
+  return undefined
+}
