@@ -1,5 +1,7 @@
 import type { Command } from 'commander'
 import { registerBounce } from './bounce.ts'
+import { registerReply } from './reply.ts'
+import { registerValidate } from './validate.ts'
 
 /** A CLI command: adds itself to the program. */
 export type RegisterCommand = (program: Command) => void
@@ -7,4 +9,6 @@ export type RegisterCommand = (program: Command) => void
 /** Every command, in help order. Registered explicitly, never as an import side effect. */
 export const COMMANDS: readonly RegisterCommand[] = [
   registerBounce,
+  registerReply,
+  registerValidate,
 ]
