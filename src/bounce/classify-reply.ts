@@ -100,7 +100,8 @@ export function createReplyClassifier(compiled: CompiledRules): ReplyClassifier 
     const permanent = finalClass(input) ?? rule.permanent ?? (knownClass === '' ? defaults?.permanentWithoutCode ?? false : knownClass === '5')
     let reportedStatus = status
     if (reportedStatus === '') {
-      const typical = rule.typicalStatus ?? defaults?.typicalStatus
+      // A reply-code rule knows no more than the code: it reports the catch-all X.0.0.
+      const typical = rule.typicalStatus ?? (rule.tier === 'reply-code' ? undefined : defaults?.typicalStatus)
       const cls = knownClass || (permanent ? '5' : '4')
       reportedStatus = typical ? cls + typical.slice(1) : replyCode ? `${replyCode[0]}.0.0` : ''
     }
