@@ -17,7 +17,7 @@ const BOUNCE_SUBJECTS: readonly string[] = [
   'undeliver', 'undelivered', 'returned mail', 'returning message', 'delivery fail', 'delivery status notification',
   'delivery notification', 'failure notice', 'mail delivery', 'delivery report', 'non-delivery', 'nondelivery',
   'could not be delivered', 'not delivered', 'delivery problem', 'delivery error', 'mail system error', 'failed',
-  'failure', 'returned', 'bounce', 'rejected', 'ndn', 'ndr', 'postmaster notify',
+  'failure', 'returned', 'bounce', 'rejected', 'ndn', 'ndr', 'postmaster notify', 'errors from', 'error',
   // Japanese notices: "配信不能", "エラー", "不達", "送信できませんでした"
   '配信不能', 'エラー', '不達', '届きません', 'できませんでした', '配送失敗',
   // Russian (Mail.ru, Yandex): "не доставлено"
@@ -34,13 +34,35 @@ const FAILURE_WORDS: readonly string[] = [
 ]
 
 // Markers after which the returned message begins: addresses past here are the original's own.
+// Not a bare "original message": Sendmail opens with "The original message was received at …".
 const ORIGINAL_MESSAGE_MARKERS: readonly string[] = [
-  'original message follows', 'below this line is a copy of the message', 'this is a copy of the message',
-  'original message', 'returned message', 'message headers follow', 'unsent message below', 'headers of the original',
-  'copy of your message', 'the text you sent follows', 'text of the message follows',
+  'original message follows', 'original message as follows', 'original mail as follows', '----- original message',
+  'below this line is a copy of the message', 'this is a copy of the message', 'returned message follows',
+  '--- returned message', 'message headers follow', 'unsent message below', 'headers of the original',
+  'the text you sent follows', 'text of the message follows', 'copy of the original message',
 ]
 
 const ADDRESS = /[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g
+const A = String.raw`([A-Za-z0-9.!#$%&'*+/=?^_\`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)`
+
+/** Lines on which notices name a failed recipient; group 1 is the address. */
+const RECIPIENT_LINES: readonly RegExp[] = [
+  // qmail "<x@example.jp>:", Exim "  x@example.jp", Gmail "     x@example.jp": the address alone on its line
+  new RegExp(String.raw`^\s*<?${A}>?\s*:?\s*$`),
+  // Postfix "<x@example.jp>: host mx.example.jp[192.0.2.1] said: 550 …", Sendmail "<x@example.jp>... User unknown",
+  // "<x@example.jp> (expanded from <y@example.jp>): …"
+  new RegExp(String.raw`<${A}>\s*(?::|\.\.\.|\(expanded from)`),
+  // "x@example.jp: 550 5.1.1 …", "x@example.jp... User unknown", "kijitora@example.org [User unknown]"
+  new RegExp(String.raw`^\s*${A}(?::|\.\.\.)\s`),
+  new RegExp(String.raw`^\s*<?${A}>?\s+[\[(]`),
+  // SMTP transcripts: " In:  RCPT TO:<x@example.jp> ORCPT=…", "RCPT TO: x@example.jp"
+  new RegExp(String.raw`\brcpt to:\s*<?${A}`, 'i'),
+  // DragonFly "There was an error delivering your mail to <x@example.jp>.", "Recipient: <x@example.jp>"
+  new RegExp(String.raw`\b(?:to|recipient|recipients|address|addressee)\s*:?\s*<${A}>`, 'i'),
+  // "Original-Recipient: rfc822;x@example.jp", "Failed recipient: x@example.jp"
+  new RegExp(String.raw`^\s*(?:original-recipient|final-recipient|failed recipient|recipient address|recipient)\s*:\s*(?:rfc822;\s*)?<?${A}`, 'i'),
+]
+
 const REPLY = /\b[245]\d\d[ -][245]?\.?|\b[245]\.\d{1,3}\.\d{1,3}\b/
 const MAX_RECIPIENTS = 50
 const MAX_EXPLANATION_LINES = 6
@@ -56,14 +78,25 @@ function inquire(mail: ParsedMail): SourceResult | undefined {
   if (!failedHeader && !looksLikeBounce(mail)) return undefined
 
   const own = ownAddresses(mail)
+  const bounceFrom = (mail.headers.get('from') ?? '').toLowerCase()
   const lines = readableLines(mail.text)
   const addresses: string[] = []
   // Exim, Postfix: "X-Failed-Recipients: x@example.jp, y@example.jp"
-  for (const found of (failedHeader ?? '').matchAll(ADDRESS)) pushUnique(addresses, found[0], own)
+  for (const found of (failedHeader ?? '').matchAll(ADDRESS)) pushUnique(addresses, found[0], own, true)
+  // Where notices put the failed address: trusted even when it is the bounce's own To (a self-send).
+  if (addresses.length === 0) {
+    for (const line of lines) {
+      for (const pattern of RECIPIENT_LINES) {
+        const match = pattern.exec(line)
+        if (match && !bounceFrom.includes(match[1].toLowerCase())) pushUnique(addresses, match[1], EMPTY, true)
+      }
+    }
+  }
+  // Any other address the notice mentions, bar the bounce's own and the original sender's.
   if (addresses.length === 0) {
     for (const line of lines) {
       if (isHeaderNoise(line)) continue
-      for (const found of line.matchAll(ADDRESS)) pushUnique(addresses, found[0], own)
+      for (const found of line.matchAll(ADDRESS)) pushUnique(addresses, found[0], own, false)
     }
   }
   if (addresses.length === 0) return undefined
@@ -103,11 +136,15 @@ function ownAddresses(mail: ParsedMail): Set<string> {
   return own
 }
 
-function pushUnique(into: string[], address: string, own: ReadonlySet<string>): void {
+const EMPTY: ReadonlySet<string> = new Set()
+
+function pushUnique(into: string[], address: string, own: ReadonlySet<string>, isStructured: boolean): void {
   const lower = address.toLowerCase().replace(/\.+$/, '')
   if (own.has(lower) || into.includes(lower)) return
   const local = lower.slice(0, lower.indexOf('@'))
-  if (local === 'mailer-daemon' || local === 'postmaster' || local === 'double-bounce') return
+  if (local === 'mailer-daemon' || local === 'double-bounce') return
+  // "please contact postmaster@example.jp" is advice; "<postmaster@example.jp>: 550 …" is a failed recipient.
+  if (!isStructured && (local === 'postmaster' || local === 'abuse' || local.startsWith('no-reply') || local.startsWith('noreply'))) return
   into.push(lower)
 }
 
@@ -126,11 +163,15 @@ function readableLines(text: string): string[] {
   return all
 }
 
-// Returned header lines whose addresses are never the failed recipient.
-const NOISE_FIELDS = /^\s*(from|return-path|sender|reply-to|message-id|in-reply-to|references|received|errors-to|list-[a-z]+|dkim-signature|x-[a-z-]+)\s*:/i
+// Returned header lines ("Delivered-To: …", "Message-ID: <…>") and Received continuations: their
+// addresses are never the failed recipient. "To:" and "Cc:" are kept: they name the original's recipients.
+const HEADER_FIELD = /^\s*([A-Za-z][A-Za-z0-9-]*)\s*:/
+const RECEIVED_CONTINUATION = /^\s*(by|for|from|id|with|envelope-from)\s/i
 
 function isHeaderNoise(line: string): boolean {
-  return NOISE_FIELDS.test(line) || /^\s*(by|for|id|with)\s/i.test(line)
+  const field = HEADER_FIELD.exec(line)?.[1].toLowerCase()
+  if (field !== undefined && field !== 'to' && field !== 'cc') return true
+  return RECEIVED_CONTINUATION.test(line)
 }
 
 /** The lines that name the recipient and those that follow it, to the next blank line. */

@@ -108,7 +108,11 @@ interface FieldGroup {
 
 function inquire(mail: ParsedMail): SourceResult | undefined {
   const dsnText = mail.deliveryStatus ?? inlineDeliveryStatus(mail.text)
-  if (dsnText === undefined) return undefined
+  if (dsnText === undefined) {
+    // A DSN forwarded as an attachment (a relay or a gateway returning the bounce it got): read the enclosed one.
+    const enclosed = mail.original
+    return enclosed?.deliveryStatus !== undefined ? inquire(enclosed) : undefined
+  }
   const { message, groups } = parseDeliveryStatus(dsnText)
   if (groups.length === 0) return undefined
 
@@ -124,8 +128,8 @@ function inquire(mail: ParsedMail): SourceResult | undefined {
     const recipient = recipientOf(group.fields)
     if (!recipient) continue
     const dsnAction = actionOf(group.fields.get('action')) ?? (textSaysDelayed ? 'delayed' : undefined)
-    const hasDiagnosticField = (group.fields.get('diagnostic-code') ?? '').trim() !== ''
-    const diagnosticCode = hasDiagnosticField ? stripType(group.fields.get('diagnostic-code')) : explanationFor(recipient, text)
+    const diagnosticField = (group.fields.get('diagnostic-code') ?? '').trim()
+    const diagnosticCode = diagnosticField !== '' ? stripType(diagnosticField) : explanationFor(recipient, text) ?? failingReply(text)
     const status = statusOf(group.fields.get('status'))
     const lowerDiagnostic = (diagnosticCode ?? '').toLowerCase()
     recipients.push({
@@ -135,7 +139,7 @@ function inquire(mail: ParsedMail): SourceResult | undefined {
       replyCode: replyCodeOf(diagnosticCode ?? '') ?? replyCodeOf(group.fields.get('status') ?? ''),
       dsnAction,
       command: commandOf(lowerDiagnostic) ?? commandOf(lowerText),
-      reason: formatReason(dsnAction, textSaysExpired || EXPIRY_PHRASES.some((p) => lowerDiagnostic.includes(p)), hasDiagnosticField),
+      reason: formatReason(dsnAction, textSaysExpired || EXPIRY_PHRASES.some((p) => lowerDiagnostic.includes(p)), diagnosticField, lowerDiagnostic),
       remoteMta: stripType(group.fields.get('remote-mta')),
       reportingMta,
       arrivalDate,
@@ -145,13 +149,18 @@ function inquire(mail: ParsedMail): SourceResult | undefined {
   return recipients.length > 0 ? { recipients } : undefined
 }
 
-/** What the format itself says: a success DSN is delivered; a given-up or bare delay notice is expired. */
-function formatReason(action: DsnAction | undefined, saysExpired: boolean, hasDiagnostic: boolean): RawRecipient['reason'] {
+// "Diagnostic-Code: X-Unix; 255": the exit status of a local delivery program (Sendmail's prog and
+// local mailers, sendmail/deliver.c), not an SMTP reply.
+const MAILER_EXIT = /^x-unix\s*;\s*(?:exit\s*(?:status|code)?\s*)?\d{1,3}\s*$/i
+
+/** What the format itself says: a success DSN is delivered; a given-up or bare delay notice is expired; a mailer's exit status is mailererror. */
+function formatReason(action: DsnAction | undefined, saysExpired: boolean, diagnosticField: string, diagnostic: string): RawRecipient['reason'] {
   if (action === 'delivered' || action === 'relayed' || action === 'expanded') return 'delivered'
   if (action !== 'failed' && action !== 'delayed') return undefined
   if (saysExpired) return 'expired'
-  // "Action: delayed" with no Diagnostic-Code: a delay notice that names no reply; Sisimai calls it expired.
-  if (action === 'delayed' && !hasDiagnostic) return 'expired'
+  if (MAILER_EXIT.test(diagnosticField)) return 'mailererror'
+  // "Action: delayed" and not a word on why, in the fields or the text: Sisimai calls that expired.
+  if (action === 'delayed' && diagnostic.trim() === '') return 'expired'
   return undefined
 }
 
@@ -266,6 +275,8 @@ function commandOf(lowered: string): SmtpCommand | undefined {
 }
 
 const MAX_EXPLANATION_LINES = 6
+// A header or DSN field, quoted indented or not: "  To: x@example.jp" in "…with the following header fields:"
+const QUOTED_FIELD_LINE = /^\s*[A-Za-z][A-Za-z0-9-]*[ \t]*:/
 
 /**
  * The human-readable text's words about one recipient, for a DSN without a Diagnostic-Code:
@@ -276,16 +287,30 @@ function explanationFor(recipient: string, text: string): string | undefined {
   const lowerRecipient = recipient.toLowerCase()
   const lines = text.split('\n')
   for (let i = 0; i < lines.length; i++) {
-    if (!lines[i].toLowerCase().includes(lowerRecipient)) continue
+    // A field line ("To: x@example.jp", "Final-Recipient: rfc822; x@example.jp") names the address but explains nothing.
+    if (!lines[i].toLowerCase().includes(lowerRecipient) || QUOTED_FIELD_LINE.test(lines[i])) continue
     const taken: string[] = []
     for (let j = i; j < lines.length && taken.length < MAX_EXPLANATION_LINES; j++) {
-      if (j > i && lines[j].trim() === '') break
+      if (j > i && (lines[j].trim() === '' || FIELD_LINE.test(lines[j]))) break
       taken.push(lines[j].trim())
     }
     const explanation = taken.join(' ').trim()
     // A line that is the address alone, or the address and a DSN field, explains nothing.
     const rest = explanation.toLowerCase().replace(lowerRecipient, '').replace(/[<>:;,\s]|action|delayed|failed/g, '')
     if (rest.length > 0) return explanation
+  }
+  return undefined
+}
+
+// Sendmail's "----- Transcript of session follows -----" then
+// '554 "|IFS=' ' && exec /usr/local/bin/procmail -f- || exit 75 #kijitora"... Service unavailable'
+const FAILING_REPLY_LINE = /^[45]\d\d[ -]/
+
+/** The first failing SMTP reply quoted in the text: a session transcript's last word. */
+function failingReply(text: string): string | undefined {
+  for (const line of text.split('\n')) {
+    const trimmed = line.trim()
+    if (FAILING_REPLY_LINE.test(trimmed)) return trimmed
   }
   return undefined
 }
