@@ -28,8 +28,12 @@ const TEXT_MARKERS: readonly string[] = [
 /** The line just above the per-recipient paragraphs: the template signature or a localised lead-in. */
 const SIGNATURES: readonly string[] = ['the mail system', 'the postfix program', 'the following is the error message.']
 
-/** local(8) and pipe(8): "can't create user output file. Command output: …", "Command died with status 1: …" */
-const MAILER_ERROR_PHRASES: readonly string[] = ['command output:', 'command died with status', 'command time limit exceeded']
+/**
+ * local(8) and pipe(8) naming their own failure: "can't create user output file. Command output: …",
+ * "Command died with status 1: …". A bare "Command output: Quota exceeded" is left to the
+ * classifier: the mailer's own words may say more than "the mailer failed".
+ */
+const MAILER_ERROR_PHRASES: readonly string[] = ["can't create user output file", 'command died with status', 'command time limit exceeded']
 
 // "<kijitora@example.jp>: host mx.example.jp[192.0.2.1] said: 550 5.1.1 …"
 // "<postmaster@example.org> (expanded from <neko@example.co.jp>): host …"

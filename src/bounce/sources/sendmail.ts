@@ -80,17 +80,23 @@ function toRecipient(fields: DsnRecipientFields, notice: Notice, count: number, 
   const listed = notice.addresses.get(address) ?? (count === 1 ? [...notice.addresses.values()][0] : undefined)
   const reasonText = listed?.reason
   const block = blockFor(address, fields.remoteMta, notice.blocks, count)
-  const replies = block ? block.lines.filter((line) => line.startsWith('<<<')).map((line) => line.slice(3).trim()).join(' ') : ''
+  const replies = block ? firstFailure(block) : ''
   const own = ownLine(address, block ? block.lines : notice.loose) ?? ownLine(address, notice.loose)
-  let diagnosticCode = fullestDiagnostic(reasonText, fields.diagnosticCode, replies, own)
+  // The remote reply is the most telling; Sendmail's own line ("550 5.1.1 <x>... User unknown") only when no reply was kept.
+  let diagnosticCode = fullestDiagnostic(reasonText, fields.diagnosticCode, replies, replies ? undefined : own)
   if (!hasWords(diagnosticCode) && own) diagnosticCode = fullestDiagnostic(diagnosticCode && `${diagnosticCode} ${own}`, own)
   const everything = [...notice.loose, ...notice.blocks.flatMap((each) => each.lines)].join('\n').toLowerCase()
+  const isTimeout = (line: string) => QUEUE_TIMEOUT_PHRASES.some((phrase) => line.toLowerCase().includes(phrase))
   let reason: Reason | undefined
   if (fields.diagnosticType === 'x-unix' || MAILER_ERROR_PHRASES.some((phrase) => everything.includes(phrase))) reason = 'mailererror'
-  else if (!hasWords(diagnosticCode) && QUEUE_TIMEOUT_PHRASES.some((phrase) => everything.includes(phrase))) {
+  else if (!hasWords(diagnosticCode) && notice.loose.some(isTimeout)) {
     // The queue lifetime ran out and no remote reply says more: the format itself says "expired".
     reason = 'expired'
-    diagnosticCode = fullestDiagnostic(diagnosticCode, notice.loose.filter((line) => QUEUE_TIMEOUT_PHRASES.some((phrase) => line.toLowerCase().includes(phrase))).join(' '))
+    diagnosticCode = fullestDiagnostic(diagnosticCode, notice.loose.filter(isTimeout).join(' '))
+  }
+  if (!hasWords(diagnosticCode) && count === 1 && !block) {
+    // "(reason: 255)": a local mailer's exit code; its output and Sendmail's "554 5.3.0 unknown mailer error 255" are the loose lines.
+    diagnosticCode = fullestDiagnostic(diagnosticCode, notice.loose.join(' '))
   }
   return {
     recipient: fields.recipient,
@@ -115,6 +121,22 @@ function blockFor(address: string, remoteMta: string | undefined, blocks: readon
   if (atHost) return atHost
   if (count !== 1) return undefined
   return blocks.find((block) => block.lines.some((line) => /^<<< [45]/.test(line)))
+}
+
+/**
+ * The first failure reply of the block, with its continuation lines ("<<< 552-5.7.0 …" up to
+ * "<<< 552 5.7.0 …"); later replies ("<<< 503 5.0.0 Need RCPT") answer later commands.
+ */
+function firstFailure(block: TranscriptBlock): string {
+  const lines: string[] = []
+  for (const line of block.lines) {
+    if (!line.startsWith('<<<')) continue
+    const reply = line.slice(3).trim()
+    if (lines.length === 0 && !/^[45]/.test(reply)) continue
+    lines.push(reply)
+    if (!/^\d{3}-/.test(reply)) break
+  }
+  return lines.join(' ')
 }
 
 /** The command sent last before the first failure reply: ">>> RCPT To:<…>" then "<<< 550 …" → RCPT. */

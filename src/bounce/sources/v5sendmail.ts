@@ -76,7 +76,8 @@ function readTranscript(text: string): RawRecipient[] {
     const fromBlock = block && block.reply.length > 0 && !HAS_REPLY_CODE.test(ownText) ? block : undefined
     recipients.push({
       recipient: address,
-      diagnosticCode: fromBlock ? `${ownText}: ${fromBlock.reply.join(' ')}` : ownText,
+      // The remote reply says why; "Remote protocol error" only says that the session failed.
+      diagnosticCode: fromBlock ? fromBlock.reply.join(' ') : ownText,
       replyCode: HAS_REPLY_CODE.exec(ownText)?.[0] ?? (fromBlock ? HAS_REPLY_CODE.exec(fromBlock.reply[0])?.[0] : undefined) ?? own[1],
       command: fromBlock?.command,
       remoteMta: fromBlock?.host,
