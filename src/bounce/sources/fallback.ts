@@ -113,15 +113,13 @@ function looksLikeBounce(mail: ParsedMail): boolean {
   const from = (mail.headers.get('from') ?? '').toLowerCase()
   const subject = (mail.headers.get('subject') ?? '').toLowerCase()
   const returnPath = (mail.headers.get('return-path') ?? '').replace(/\s/g, '')
+  const autoSubmitted = (mail.headers.get('auto-submitted') ?? '').toLowerCase()
+  // A machine wrote it: a bounce sender, the null reverse-path (RFC 5321 §4.5.5), or RFC 3834's mark.
+  const isMachine = BOUNCE_SENDERS.some((word) => from.includes(word)) || returnPath === '<>' || autoSubmitted.startsWith('auto-generated')
+  if (!isMachine) return false
+  // … and it speaks of a failure: a person's "Mail delivery failed?" thread is not a bounce.
   const text = mail.text.toLowerCase()
-  const signals = [
-    BOUNCE_SENDERS.some((word) => from.includes(word)),
-    BOUNCE_SUBJECTS.some((word) => subject.includes(word)),
-    returnPath === '<>',
-    FAILURE_WORDS.some((word) => text.includes(word)),
-  ]
-  // Two independent signals, one of them the sender or the subject: "From: MAILER-DAEMON" and a failure text.
-  return (signals[0] || signals[1]) && signals.filter(Boolean).length >= 2
+  return BOUNCE_SUBJECTS.some((word) => subject.includes(word)) || FAILURE_WORDS.some((word) => text.includes(word))
 }
 
 /** Addresses that are the bounce's own or the original sender's: never a failed recipient. */
@@ -148,12 +146,16 @@ function pushUnique(into: string[], address: string, own: ReadonlySet<string>, i
   into.push(lower)
 }
 
+function isOriginalMarker(line: string): boolean {
+  const lower = line.toLowerCase()
+  return ORIGINAL_MESSAGE_MARKERS.some((marker) => lower.includes(marker))
+}
+
 /** The notice's lines, up to where a returned message's body begins (its header lines are kept). */
 function readableLines(text: string): string[] {
   const all = text.split('\n')
   for (let i = 0; i < all.length; i++) {
-    const lower = all[i].toLowerCase()
-    if (!ORIGINAL_MESSAGE_MARKERS.some((marker) => lower.includes(marker))) continue
+    if (!isOriginalMarker(all[i])) continue
     // Keep the returned headers (their "To:" names the recipient), stop at the blank line after them.
     let end = i + 1
     while (end < all.length && all[end].trim() === '') end++
@@ -181,6 +183,7 @@ function explanationFor(recipient: string, lines: readonly string[]): string | u
     if (/^\s*to\s*:/i.test(lines[i])) continue
     const taken: string[] = [lines[i].trim()]
     for (let j = i + 1; j < lines.length && taken.length < MAX_EXPLANATION_LINES; j++) {
+      if (isOriginalMarker(lines[j])) break
       if (lines[j].trim() === '') {
         // "  x@example.jp\n\n    SMTP error from remote mail server …": an address alone takes the next paragraph.
         if (taken.length === 1 && j + 1 < lines.length && lines[j + 1].trim() !== '') continue
