@@ -28,6 +28,27 @@ export function createReplyClassifier(compiled: CompiledRules): ReplyClassifier 
   const stamp = new Uint32Array(automaton.phraseCount)
   const found = new Int32Array(automaton.phraseCount)
   let generation = 0
+  // What the rule being tried is matched against; filled once per call, read by matches().
+  const current: MatchContext = { replyCode: '', status: '', command: undefined, provider: undefined, text: '', lowered: undefined, generation: 0 }
+
+  function matches(order: number): boolean {
+    const rule = rules[order]
+    if (rule.codes.length > 0 && !matchesCode(rule.codes, current.replyCode)) return false
+    if (rule.statuses.length > 0 && !matchesStatus(rule.statuses, current.status)) return false
+    if (rule.commands.length > 0 && current.command !== undefined && !rule.commands.includes(current.command)) return false
+    if (rule.requiresProvider && rule.provider !== current.provider) return false
+    const gen = current.generation
+    const also = alsoIds[order]
+    for (let i = 0; i < also.length; i++) if (stamp[also[i]] !== gen) return false
+    const unless = unlessIds[order]
+    for (let i = 0; i < unless.length; i++) if (stamp[unless[i]] === gen) return false
+    const regex = regexes[order]
+    if (regex !== undefined) {
+      current.lowered ??= current.text.toLowerCase()
+      if (!regex.test(current.lowered)) return false
+    }
+    return true
+  }
 
   function decide(text: string, textCode: string, textStatus: string, input: DiagnosticInput | undefined): Verdict {
     const replyCode = textCode || input?.replyCode || ''
@@ -47,24 +68,13 @@ export function createReplyClassifier(compiled: CompiledRules): ReplyClassifier 
     let command: SmtpCommand | undefined = input?.command
     for (let k = 0; k < textHits && command === undefined; k++) command = commandByPhrase[found[k]]
 
-    let lowered: string | undefined
-    const matches = (order: number): boolean => {
-      const rule = rules[order]
-      if (rule.codes.length > 0 && !matchesCode(rule.codes, replyCode)) return false
-      if (rule.statuses.length > 0 && !matchesStatus(rule.statuses, status)) return false
-      if (rule.commands.length > 0 && command !== undefined && !rule.commands.includes(command)) return false
-      if (rule.requiresProvider && rule.provider !== provider) return false
-      const also = alsoIds[order]
-      for (let i = 0; i < also.length; i++) if (stamp[also[i]] !== gen) return false
-      const unless = unlessIds[order]
-      for (let i = 0; i < unless.length; i++) if (stamp[unless[i]] === gen) return false
-      const regex = regexes[order]
-      if (regex !== undefined) {
-        lowered ??= unfolded.toLowerCase()
-        if (!regex.test(lowered)) return false
-      }
-      return true
-    }
+    current.replyCode = replyCode
+    current.status = status
+    current.command = command
+    current.provider = provider
+    current.text = unfolded
+    current.lowered = undefined
+    current.generation = gen
 
     let best = NO_MATCH
     for (let k = 0; k < textHits; k++) {
@@ -119,11 +129,19 @@ export function createReplyClassifier(compiled: CompiledRules): ReplyClassifier 
   }
 }
 
+interface MatchContext {
+  replyCode: string
+  status: string
+  command: SmtpCommand | undefined
+  provider: string | undefined
+  text: string
+  lowered: string | undefined
+  generation: number
+}
+
 function verdict(replyCode: string, status: string, reason: Reason, permanent: boolean, action: Action, provider: string | undefined, rule: RuleRef): Verdict {
-  const hardBounce = isHardBounce(reason, status || replyCode)
-  return provider === undefined
-    ? { replyCode, status, reason, permanent, hardBounce, action, rule }
-    : { replyCode, status, reason, permanent, hardBounce, action, provider, rule }
+  // One object shape for every verdict (provider present, possibly undefined) keeps callers monomorphic.
+  return { replyCode, status, reason, permanent, hardBounce: isHardBounce(reason, status || replyCode), action, provider, rule }
 }
 
 function firstMatch(list: Int32Array | undefined, best: number, matches: (order: number) => boolean): number {
