@@ -1,0 +1,62 @@
+import type { ParsedMail } from '../mail/index.ts'
+import type { SmtpCommand } from '../verdict.ts'
+import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
+
+// Trend Micro InterScan Messaging Security Suite / Virtual Appliance (IMSS/IMSVA). Two
+// layouts of its notice (set-of-emails lhost-trendmicro-*; Japanese servers translate the
+// subject and the surrounding text, not the session lines):
+//
+//   Unable to deliver message to <kijitora@neko.example.jp> (and other recipients in the same domain).
+//   Reason:  Unable to deliver message to <kijitora@example.jp> (and other recipients in the same domain).
+//
+//   Sent <<< RCPT TO:<kijitora@example.co.jp>
+//   Received >>> 550 5.1.1 <kijitora@example.co.jp>... user unknown
+
+// From: postmaster@example.com ("InterScan Notification")  /  From: "InterScan MSS" <...>
+const FROM_MARK = 'interscan'
+// boundary="------------InterScan_NT_MIME_Boundary"
+const BOUNDARY_MARK = 'interscan'
+// Received: from x ([192.0.2.22]) by 585B571930A5 with InterScan Messaging Security Suite; ...
+const RECEIVED_MARK = 'interscan'
+// Subject: Mail could not be delivered (en), メッセージを配信できません。, メール配信に失敗しました (ja)
+const SUBJECTS = ['mail could not be delivered', 'メッセージを配信できません。', 'メール配信に失敗しました']
+
+const UNABLE = /Unable to deliver message to <([^\s<>]+@[^\s<>]+)>/i
+// Sent <<< RCPT TO:<kijitora@example.co.jp>
+const SENT = /<<<\s+([A-Za-z]{4})\b[^<]*<([^\s<>]+@[^\s<>]+)>/
+// Received >>> 550 5.1.1 <kijitora@example.co.jp>... user unknown
+const RECEIVED_REPLY = />>>\s+(\d{3}\s.*)$/
+
+/** InterScan Messaging Security "Mail could not be delivered" notices. */
+export const trendMicro: BounceSource = {
+  name: 'TrendMicro',
+  description: 'Trend Micro InterScan Messaging Security: https://www.trendmicro.com/',
+  inquire(mail: ParsedMail): SourceResult | undefined {
+    const headers = mail.headers
+    const subject = (headers.get('subject') ?? '').toLowerCase().trim()
+    if (!SUBJECTS.includes(subject)) return undefined
+    const isInterScan = (headers.get('from') ?? '').toLowerCase().includes(FROM_MARK) ||
+      (headers.get('content-type') ?? '').toLowerCase().includes(BOUNDARY_MARK) ||
+      headers.getAll('received').some((line) => line.toLowerCase().includes(RECEIVED_MARK))
+    if (!isInterScan) return undefined
+
+    const found: { recipient: string; diagnostic?: string; command?: SmtpCommand }[] = []
+    for (const raw of mail.text.split('\n')) {
+      const line = raw.trim()
+      const sent = SENT.exec(line)
+      if (sent) {
+        found.push({ recipient: sent[2], command: sent[1].toUpperCase() as SmtpCommand })
+        continue
+      }
+      const reply = RECEIVED_REPLY.exec(line)
+      if (reply && found.length > 0) {
+        found[found.length - 1].diagnostic = reply[1]
+        continue
+      }
+      const unable = UNABLE.exec(line)
+      if (unable) found.push({ recipient: unable[1], diagnostic: line.replace(/^Reason:\s*/i, '') })
+    }
+    const recipients: RawRecipient[] = found.map((one) => ({ recipient: one.recipient, diagnosticCode: one.diagnostic, command: one.command, dsnAction: 'failed' }))
+    return recipients.length > 0 ? { recipients } : undefined
+  },
+}
