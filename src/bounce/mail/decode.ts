@@ -110,10 +110,14 @@ export function decodeQuotedPrintable(binary: string): string {
       out += String.fromCharCode(parseInt(next, 16))
       from = at + 3
     } else {
-      // "=" followed by trailing spaces before the line end is a soft break too.
-      const lineEnd = binary.indexOf('\n', at)
-      if (lineEnd !== -1 && binary.slice(at + 1, lineEnd).trim() === '') {
-        from = lineEnd + 1
+      // "=" followed by trailing blanks before the line end is a soft break too. Look only as
+      // far as the blanks go: scanning to the line end from every "=" was quadratic.
+      let end = at + 1
+      while (binary.charCodeAt(end) === 32 || binary.charCodeAt(end) === 9) end += 1
+      if (binary[end] === '\n') {
+        from = end + 1
+      } else if (binary[end] === '\r' && binary[end + 1] === '\n') {
+        from = end + 2
       } else {
         out += '='
         from = at + 1

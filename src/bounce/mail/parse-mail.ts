@@ -132,16 +132,20 @@ function decodeText(body: string, headers: MailHeaders, params: Readonly<Record<
 /** The bodies between `--boundary` lines; undefined when the boundary never appears. */
 function splitMultipart(body: string, boundary: string): string[] | undefined {
   const delimiter = '--' + boundary
-  const text = '\n' + body
-  let at = text.indexOf('\n' + delimiter)
+  // Where the next delimiter line starts: at a line start, searched from a line break. (Not by
+  // searching '\n' + body: that concatenation copies the whole body at every nesting level.)
+  const nextDelimiter = (from: number): number => {
+    const at = body.indexOf('\n' + delimiter, from)
+    return at === -1 ? -1 : at + 1
+  }
+  let at = body.startsWith(delimiter) ? 0 : nextDelimiter(0)
   if (at === -1) return undefined
   const bodies: string[] = []
   while (at !== -1) {
-    const lineEnd = text.indexOf('\n', at + 1)
-    const line = text.slice(at + 1, lineEnd === -1 ? text.length : lineEnd)
-    if (line.startsWith(delimiter + '--') || lineEnd === -1) break
-    const next = text.indexOf('\n' + delimiter, lineEnd)
-    bodies.push(text.slice(lineEnd + 1, next === -1 ? text.length : next))
+    const lineEnd = body.indexOf('\n', at)
+    if (lineEnd === -1 || body.startsWith(delimiter + '--', at)) break
+    const next = nextDelimiter(lineEnd)
+    bodies.push(body.slice(lineEnd + 1, next === -1 ? body.length : next - 1))
     at = next
     if (bodies.length >= MAX_MIME_PARTS) break
   }
