@@ -36,13 +36,14 @@ export const apacheJames: BounceSource = {
     const text = mail.text || allTexts(mail.root)
     const lower = text.toLowerCase()
     const details = lower.indexOf(DETAILS_MARK)
-    if (details < 0 || !lower.includes(ERROR_MARK)) return undefined
+    if (details < 0) return undefined
 
     // RCPT TO: 000000000000@vtext.example.com   (one line per recipient)
     const recipients: RawRecipient[] = []
     // From "Error: Invalid user address" (or "Error message below:") to "Message details:".
     const errorAt = lower.indexOf('error:')
-    const from = errorAt >= 0 && errorAt < details ? errorAt : lower.indexOf(ERROR_MARK)
+    const markAt = lower.indexOf(ERROR_MARK)
+    const from = errorAt >= 0 && errorAt < details ? errorAt : markAt >= 0 && markAt < details ? markAt : 0
     const diagnostic = text.slice(Math.max(0, from), details).split('\n').map((line) => line.trim()).filter(Boolean).join(' ')
     for (const line of text.slice(details).split('\n')) {
       const match = /^\s*RCPT TO:\s*<?([^\s<>]+@[^\s<>]+?)>?\s*$/i.exec(line)

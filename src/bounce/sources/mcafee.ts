@@ -30,7 +30,7 @@ export const mcafee: BounceSource = {
   description: 'McAfee (Trellix) Email Gateway: https://www.trellix.com/',
   inquire(mail: ParsedMail): SourceResult | undefined {
     if (!(mail.headers.get(HEADER) ?? '').toLowerCase().includes(HEADER_MARK)) return undefined
-    if ((mail.headers.get('subject') ?? '').toLowerCase().trim() !== SUBJECT) return undefined
+    if (!(mail.headers.get('subject') ?? '').toLowerCase().includes(SUBJECT) && !mail.deliveryStatus) return undefined
 
     // deliveryproblems.txt comes as an attachment at times, so it is not always in mail.text.
     const text = [mail.text, ...textParts(mail.root)].join('\n')
