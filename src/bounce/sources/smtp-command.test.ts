@@ -1,0 +1,17 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { commandAt, commandInText } from './smtp-command.ts'
+
+test('reads the command Postfix and Exim name after a failure', () => {
+  assert.equal(commandInText('host mx.example.jp said: 550 5.1.1 User unknown (in reply to RCPT TO command)'), 'RCPT')
+  assert.equal(commandInText('said: 552 Quota exceeded (in reply to end of DATA command)'), 'DATA')
+  assert.equal(commandInText('SMTP error from remote mail server after MAIL FROM:<a@example.com> SIZE=1024: 550 No'), 'MAIL')
+  assert.equal(commandInText('SMTP error from remote mail server after initial connection: 554 No PTR'), 'CONN')
+  assert.equal(commandInText('connect to example.com[192.0.2.1]: Connection timed out'), undefined)
+})
+
+test('reads a transcript command without mistaking longer words', () => {
+  assert.equal(commandAt('RCPT To:<a@example.jp>'), 'RCPT')
+  assert.equal(commandAt(' DATA'), 'DATA')
+  assert.equal(commandAt('database error'), undefined)
+})
