@@ -27,8 +27,14 @@ export function parseHeaderBlock(block: string): MailHeaders {
       value += ' ' + line.trim()
       continue
     }
-    flush()
     const match = FIELD_NAME.exec(line)
+    if (!match && name && line.trim() !== '') {
+      // A continuation its writer forgot to indent ("Content-Type: multipart/alternative;"
+      // then "boundary=..." at column 0, as some Apache James versions write): keep it.
+      value += ' ' + line.trim()
+      continue
+    }
+    flush()
     if (match) {
       name = match[1].toLowerCase()
       value = line.slice(match[0].length)
