@@ -94,9 +94,10 @@ function toRecipient(fields: DsnRecipientFields, notice: Notice, count: number, 
     reason = 'expired'
     diagnosticCode = fullestDiagnostic(diagnosticCode, notice.loose.filter(isTimeout).join(' '))
   }
-  if (!hasWords(diagnosticCode) && count === 1 && !block) {
-    // "(reason: 255)": a local mailer's exit code; its output and Sendmail's "554 5.3.0 unknown mailer error 255" are the loose lines.
-    diagnosticCode = fullestDiagnostic(diagnosticCode, notice.loose.join(' '))
+  if (count === 1 && !block && reason !== 'expired') {
+    // No remote session: the local mailer's own words are the loose lines ("mail.local: unknown user: kijitora",
+    // "554 5.3.0 unknown mailer error 255"), and say more than "(reason: 255)" or "... Service unavailable".
+    diagnosticCode = fullestDiagnostic(diagnosticCode, notice.loose.filter((line) => !isTimeout(line)).join(' '))
   }
   return {
     recipient: fields.recipient,
@@ -176,7 +177,8 @@ function readNotice(text: string): Notice {
   for (const raw of text.split('\n')) {
     const line = raw.trim()
     const lowered = line.toLowerCase()
-    if (END_SECTIONS.some((end) => lowered.startsWith(end))) break
+    // The returned message, or a delivery-status block written inline by a notice whose MIME is broken.
+    if (END_SECTIONS.some((end) => lowered.startsWith(end)) || lowered.startsWith('reporting-mta:')) break
     if (lowered.startsWith('-----') && lowered.includes(ADDRESS_SECTION)) {
       // "had permanent fatal errors", "had transient non-fatal errors", "had successful delivery notifications"
       action = lowered.includes('transient') ? 'delayed' : lowered.includes('successful') ? 'delivered' : 'failed'
