@@ -115,7 +115,9 @@ function looksLikeBounce(mail: ParsedMail): boolean {
   const returnPath = (mail.headers.get('return-path') ?? '').replace(/\s/g, '')
   const autoSubmitted = (mail.headers.get('auto-submitted') ?? '').toLowerCase()
   // A machine wrote it: a bounce sender, the null reverse-path (RFC 5321 §4.5.5), or RFC 3834's mark.
-  const isMachine = BOUNCE_SENDERS.some((word) => from.includes(word)) || returnPath === '<>' || autoSubmitted.startsWith('auto-generated')
+  const contentType = (mail.headers.get('content-type') ?? '').toLowerCase()
+  const isMachine = BOUNCE_SENDERS.some((word) => from.includes(word) || returnPath.toLowerCase().includes(word)) || returnPath === '<>' ||
+    autoSubmitted.startsWith('auto-generated') || contentType.includes('report-type=delivery-status')
   if (!isMachine) return false
   // … and it speaks of a failure: a person's "Mail delivery failed?" thread is not a bounce.
   const text = mail.text.toLowerCase()

@@ -2,7 +2,7 @@
 // its own. Reads the message/delivery-status (or message/global-delivery-status, RFC 6533) part,
 // or the same fields written inline in the text when the MIME structure is broken, and tolerates
 // the malformed values real MTAs write ("Action: failure", "Status: 553 5.3.0 …", comments).
-import type { ParsedMail } from '../mail/index.ts'
+import type { MailPart, ParsedMail } from '../mail/index.ts'
 import type { SmtpCommand } from '../verdict.ts'
 import type { BounceSource, DsnAction, RawRecipient, SourceResult } from './types.ts'
 
@@ -107,7 +107,7 @@ interface FieldGroup {
 }
 
 function inquire(mail: ParsedMail): SourceResult | undefined {
-  const dsnText = mail.deliveryStatus ?? inlineDeliveryStatus(mail.text)
+  const dsnText = mail.deliveryStatus === undefined ? inlineDeliveryStatus(mail.text) : allDeliveryStatus(mail.root)
   if (dsnText === undefined) {
     // A DSN forwarded as an attachment (a relay or a gateway returning the bounce it got): read the enclosed one.
     const enclosed = mail.original
@@ -116,8 +116,10 @@ function inquire(mail: ParsedMail): SourceResult | undefined {
   const { message, groups } = parseDeliveryStatus(dsnText)
   if (groups.length === 0) return undefined
 
-  const text = mail.text
-  const lowerText = text.toLowerCase()
+  // The explanations may sit in a delivery-status part written as prose (InterMail): read both.
+  const text = mail.deliveryStatus === undefined ? mail.text : `${mail.text}\n\n${dsnText}`
+  // Phrases are looked for in the human-readable part only: a DSN field belongs to one recipient.
+  const lowerText = mail.text.toLowerCase()
   const reportingMta = stripType(message.get('reporting-mta'))
   const arrivalDate = message.get('arrival-date')
   const textSaysExpired = EXPIRY_PHRASES.some((phrase) => lowerText.includes(phrase))
@@ -129,7 +131,9 @@ function inquire(mail: ParsedMail): SourceResult | undefined {
     if (!recipient) continue
     const dsnAction = actionOf(group.fields.get('action')) ?? (textSaysDelayed ? 'delayed' : undefined)
     const diagnosticField = (group.fields.get('diagnostic-code') ?? '').trim()
-    const diagnosticCode = diagnosticField !== '' ? stripType(diagnosticField) : explanationFor(recipient, text) ?? failingReply(text)
+    const diagnosticCode = diagnosticField !== ''
+      ? stripType(diagnosticField)
+      : explanationFor(recipient, text) ?? statusComment(group.fields.get('status')) ?? failingReply(text)
     const status = statusOf(group.fields.get('status'))
     const lowerDiagnostic = (diagnosticCode ?? '').toLowerCase()
     recipients.push({
@@ -152,6 +156,23 @@ function inquire(mail: ParsedMail): SourceResult | undefined {
 // "Diagnostic-Code: X-Unix; 255": the exit status of a local delivery program (Sendmail's prog and
 // local mailers, sendmail/deliver.c), not an SMTP reply.
 const MAILER_EXIT = /^x-unix\s*;\s*(?:exit\s*(?:status|code)?\s*)?\d{1,3}\s*$/i
+
+const MAX_DSN_PARTS = 8
+
+/**
+ * Every delivery-status part, joined: some MTAs send two, the first of them human text under the
+ * wrong type (ruby-mail's multipart_report_multiple_status sample, InterMail).
+ */
+function allDeliveryStatus(root: MailPart): string {
+  const texts: string[] = []
+  const walk = (part: MailPart) => {
+    if (texts.length >= MAX_DSN_PARTS) return
+    if (part.contentType === 'message/delivery-status' || part.contentType === 'message/global-delivery-status') texts.push(part.text)
+    for (const child of part.parts) walk(child)
+  }
+  walk(root)
+  return texts.join('\n\n')
+}
 
 /** What the format itself says: a success DSN is delivered; a given-up or bare delay notice is expired; a mailer's exit status is mailererror. */
 function formatReason(action: DsnAction | undefined, saysExpired: boolean, diagnosticField: string, diagnostic: string): RawRecipient['reason'] {
@@ -244,6 +265,13 @@ function stripType(value: string | undefined): string | undefined {
   const semicolon = value.indexOf(';')
   if (semicolon > 0 && /^[A-Za-z][A-Za-z0-9-]*$/.test(value.slice(0, semicolon).trim())) return value.slice(semicolon + 1).trim()
   return value.trim()
+}
+
+/** "Status: 553 Exceeded maximum inbound message size", "Status: 5.0.0 (recipient reached disk quota)": words after the code. */
+function statusComment(value: string | undefined): string | undefined {
+  if (!value) return undefined
+  const words = value.replace(STATUS, '').replace(/^\s*[245]\d\d\b/, '').replace(/[()]/g, ' ').trim()
+  return /[A-Za-z]{3}/.test(words) ? value.trim() : undefined
 }
 
 function actionOf(value: string | undefined): DsnAction | undefined {
