@@ -1,7 +1,7 @@
 // Feedback reports: ARF complaints (RFC 5965 multipart/report; report-type=feedback-report), DMARC
 // failure reports in the same format (RFC 6591, Feedback-Type: auth-failure), and the complaint
 // and unsubscribe notices that look like them without the machine-readable part.
-import type { ParsedMail } from '../mail/index.ts'
+import type { MailPart, ParsedMail } from '../mail/index.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
 
 /**
@@ -46,11 +46,11 @@ export const arf: BounceSource = {
 function inquire(mail: ParsedMail): SourceResult | undefined {
   // Apple Mail's one-click unsubscribe: "X-Apple-Unsubscribe: true", sent from the subscriber's address.
   if ((mail.headers.get('x-apple-unsubscribe') ?? '').toLowerCase() === 'true') return appleUnsubscribe(mail)
-  const report = mail.feedbackReport ?? (isComplaintNotice(mail) ? '' : undefined)
-  if (report === undefined) return undefined
+  const isDmarcReport = isDmarcFailureReport(mail)
+  if (mail.feedbackReport === undefined && !isDmarcReport && !isComplaintNotice(mail)) return undefined
 
-  const fields = parseReportFields(report)
-  const feedbackType = (fields.get('feedback-type')?.[0] ?? 'abuse').toLowerCase().split(/[\s;]/)[0]
+  const fields = reportFields(mail.root, mail)
+  const feedbackType = (fields.get('feedback-type')?.[0] ?? (isDmarcReport ? 'auth-failure' : 'abuse')).toLowerCase().split(/[\s;]/)[0]
   const addresses = complainedAddresses(mail, fields)
   const diagnosticCode = firstParagraph(mail.text)
   const arrivalDate = fields.get('arrival-date')?.[0] ?? fields.get('received-date')?.[0]
@@ -86,6 +86,46 @@ function isComplaintNotice(mail: ParsedMail): boolean {
     REPORT_SUBJECTS.some((word) => subject.includes(word))
 }
 
+// "Subject: DMARC Forensic Report for example.com from IP 203.0.113.68" (Exim's plain-text DMARC
+// failure report, no ARF part), "DMARC Failure Report for domain.de (mail-from=…)".
+const DMARC_REPORT_SUBJECT = /\bdmarc\b.*\b(forensic|failure)\b.*\breport\b/i
+
+function isDmarcFailureReport(mail: ParsedMail): boolean {
+  return DMARC_REPORT_SUBJECT.test(mail.headers.get('subject') ?? '') &&
+    (mail.headers.get('content-type') ?? '').toLowerCase().startsWith('multipart/report')
+}
+
+/**
+ * The feedback-report part's fields. Some reporters write them with no blank line after the
+ * part's own headers (parsedmarc's subject.eml, IBM Domino), so the part's header fields count too.
+ */
+function reportFields(root: MailPart, mail: ParsedMail): Map<string, string[]> {
+  const part = findPart(root, 'message/feedback-report')
+  const fields = parseReportFields(part?.text ?? '')
+  // With every blank line lost (parsedmarc's subject.eml), the report's fields are among the mail's own headers.
+  const extra = part ? part.headers.fields : mail.headers.fields.filter(([name]) => REPORT_FIELD_NAMES.has(name))
+  for (const [name, value] of extra) {
+    if (name.startsWith('content-') || name === 'mime-version') continue
+    fields.set(name, [...(fields.get(name) ?? []), value])
+  }
+  return fields
+}
+
+/** RFC 5965 §3.1-3.2 fields this source reads. */
+const REPORT_FIELD_NAMES: ReadonlySet<string> = new Set(['feedback-type', 'original-rcpt-to', 'removal-recipient', 'arrival-date', 'received-date'])
+
+const MAX_PART_DEPTH = 8
+
+function findPart(part: MailPart, type: string, depth = 0): MailPart | undefined {
+  if (part.contentType === type) return part
+  if (depth >= MAX_PART_DEPTH) return undefined
+  for (const child of part.parts) {
+    const found = findPart(child, type, depth + 1)
+    if (found) return found
+  }
+  return undefined
+}
+
 /** "Name: value" lines of the report part, repeated fields kept in order (Original-Rcpt-To may repeat). */
 function parseReportFields(report: string): Map<string, string[]> {
   const fields = new Map<string, string[]>()
@@ -118,8 +158,18 @@ function complainedAddresses(mail: ParsedMail, fields: Map<string, string[]>): s
   const fromField = addressesIn(fields.get('original-rcpt-to') ?? [])
   if (fromField.length > 0) return fromField
   const original = mail.original?.headers
-  const fromOriginal = addressesIn([...(original?.getAll('to') ?? []), ...(original?.getAll('x-hmxmroriginalrecipient') ?? [])])
+  // A returned message written with no blank line after its part headers has its To among them.
+  const originalPart = findPart(mail.root, 'message/rfc822') ?? findPart(mail.root, 'text/rfc822-headers')
+  const fromOriginal = addressesIn([
+    ...(original?.getAll('to') ?? []), ...(original?.getAll('x-hmxmroriginalrecipient') ?? []), ...(originalPart?.headers.getAll('to') ?? []),
+  ])
   if (fromOriginal.length > 0) return fromOriginal
+  // Exim's plain-text DMARC report copies the headers into its text: "To: <user@example.com>"
+  if (!mail.original) {
+    const quotedTo = /^To:[ \t]*(.+)$/im.exec(mail.text)?.[1]
+    const fromText = addressesIn(quotedTo ? [quotedTo] : [])
+    if (fromText.length > 0) return fromText
+  }
   const fromHeaders = addressesIn(mail.headers.getAll('x-hmxmroriginalrecipient'))
   if (fromHeaders.length > 0) return fromHeaders
   const removal = addressesIn(fields.get('removal-recipient') ?? [])

@@ -52,6 +52,8 @@ export const rfc3834: BounceSource = {
 function inquire(mail: ParsedMail): SourceResult | undefined {
   // A delivery or feedback report is no auto-reply even when it carries "Auto-Submitted: auto-replied".
   if (mail.deliveryStatus !== undefined || mail.feedbackReport !== undefined) return undefined
+  // Exim's DMARC failure report is a multipart/report marked "Auto-Submitted: auto-replied": a report, not a reply.
+  if ((mail.headers.get('content-type') ?? '').toLowerCase().startsWith('multipart/report')) return undefined
   const from = (mail.headers.get('from') ?? '').toLowerCase()
   if (from.includes('mailer-daemon') || from.includes('postmaster')) return undefined
   if (!isAutoReply(mail)) return undefined
