@@ -10,12 +10,15 @@ import type { Action } from './action.ts'
 import { compileRules, type CompiledRules } from './rules/compile-rules.ts'
 import { loadRuleFiles } from './rules/load-rules.ts'
 import { findReplyCode, findStatus, unfoldReply } from './scan-reply.ts'
-import type { DiagnosticInput, RuleRef, SmtpCommand, Verdict } from './verdict.ts'
+import { bounceStatusMeaning, decideBounceReason, type BounceDecision } from './reasons/decide-bounce-reason.ts'
+import type { BounceInput, DiagnosticInput, RuleRef, SmtpCommand, Verdict } from './verdict.ts'
 
-/** The two entry points, bound to one compiled rule set. */
+/** The entry points, bound to one compiled rule set. */
 export interface ReplyClassifier {
   classifyReply(text: string): Verdict
   classifyDiagnostic(input: DiagnosticInput): Verdict
+  /** A bounce's recipient: the rules' findings weighed by the bounce decision procedure (reasons/decide-bounce-reason.ts). */
+  classifyBounce(input: BounceInput): Verdict
 }
 
 const NO_RULE_ONHOLD: RuleRef = Object.freeze({ id: 'onhold', source: 'builtin:onhold', example: '' })
@@ -50,7 +53,8 @@ export function createReplyClassifier(compiled: CompiledRules): ReplyClassifier 
     return true
   }
 
-  function decide(text: string, textCode: string, textStatus: string, input: DiagnosticInput | undefined): Verdict {
+  /** Scans the text (and remote host), fills `current`; returns how many phrase hits are the text's. */
+  function prepare(text: string, textCode: string, textStatus: string, input: DiagnosticInput | undefined): number {
     const replyCode = textCode || input?.replyCode || ''
     const status = chooseStatus(textStatus, input?.status ?? '')
     const unfolded = textCode !== '' && (text.charCodeAt(3) === 45 || text.indexOf('\n') >= 0) ? unfoldReply(text, textCode) : text
@@ -75,7 +79,12 @@ export function createReplyClassifier(compiled: CompiledRules): ReplyClassifier 
     current.text = unfolded
     current.lowered = undefined
     current.generation = gen
+    return textHits
+  }
 
+  /** The lowest-ordered rule of any tier that matches, or NO_MATCH. */
+  function bestRule(textHits: number): number {
+    const { status, replyCode } = current
     let best = NO_MATCH
     for (let k = 0; k < textHits; k++) {
       const candidates = rulesByPhrase[found[k]]
@@ -96,7 +105,17 @@ export function createReplyClassifier(compiled: CompiledRules): ReplyClassifier 
       best = firstMatch(compiled.rulesByCode.get(replyCode.slice(0, 2)), best, matches)
       best = firstMatch(compiled.rulesByCode.get(replyCode.slice(0, 1)), best, matches)
     }
+    return best
+  }
 
+  function decide(text: string, textCode: string, textStatus: string, input: DiagnosticInput | undefined): Verdict {
+    const textHits = prepare(text, textCode, textStatus, input)
+    return toVerdict(bestRule(textHits), text, input)
+  }
+
+  /** The verdict of rule `best` (or of no rule), in the context `current` holds. */
+  function toVerdict(best: number, text: string, input: DiagnosticInput | undefined): Verdict {
+    const { replyCode, status, provider } = current
     if (best === NO_MATCH) {
       const nothingKnown = replyCode === '' && status === '' && text.trim() === ''
       const reason: Reason = nothingKnown ? 'onhold' : 'undefined'
@@ -105,17 +124,78 @@ export function createReplyClassifier(compiled: CompiledRules): ReplyClassifier 
         permanent ? 'contact_recipient_admin' : 'retry_later', provider, nothingKnown ? NO_RULE_ONHOLD : NO_RULE_UNDEFINED)
     }
     const rule = rules[best]
-    const defaults = compiled.reasonDefaults[rule.reason]
+    return ruleVerdict(rule.reason, rule.action, rule.permanent, rule.typicalStatus, rule.tier === 'reply-code', rule.provider ?? provider, compiled.refs[best], input)
+  }
+
+  function ruleVerdict(reason: Reason, action: Action, rulePermanent: boolean | undefined, ruleTypical: string | undefined, knowsOnlyCode: boolean,
+    provider: string | undefined, ref: RuleRef, input: DiagnosticInput | undefined): Verdict {
+    const { replyCode, status } = current
+    const defaults = compiled.reasonDefaults[reason]
     const knownClass = classOf(replyCode, status)
-    const permanent = finalClass(input) ?? rule.permanent ?? (knownClass === '' ? defaults?.permanentWithoutCode ?? false : knownClass === '5')
+    const permanent = finalClass(input) ?? rulePermanent ?? (knownClass === '' ? defaults?.permanentWithoutCode ?? false : knownClass === '5')
     let reportedStatus = status
     if (reportedStatus === '') {
       // A reply-code rule knows no more than the code: it reports the catch-all X.0.0.
-      const typical = rule.typicalStatus ?? (rule.tier === 'reply-code' ? undefined : defaults?.typicalStatus)
+      const typical = ruleTypical ?? (knowsOnlyCode ? undefined : defaults?.typicalStatus)
       const cls = knownClass || (permanent ? '5' : '4')
       reportedStatus = typical ? cls + typical.slice(1) : replyCode ? `${replyCode[0]}.0.0` : ''
     }
-    return verdict(replyCode, reportedStatus, rule.reason, permanent, rule.action, rule.provider ?? provider, compiled.refs[best])
+    return verdict(replyCode, reportedStatus, reason, permanent, action, provider, ref)
+  }
+
+  function classifyBounce(input: BounceInput): Verdict {
+    const text = input.text ?? ''
+    const textHits = prepare(text, findReplyCode(text), findStatus(text), input)
+    const { status, replyCode, command } = current
+    // Every rule that matches, by tier: the provider's first, each reason's first, the exact status's.
+    let providerBest = NO_MATCH
+    const firstOfReason = new Map<Reason, number>()
+    for (let k = 0; k < textHits; k++) {
+      const candidates = rulesByPhrase[found[k]]
+      for (let i = 0; i < candidates.length; i++) {
+        const order = candidates[i]
+        const rule = rules[order]
+        if (rule.tier === 'provider') {
+          if (order < providerBest && matches(order)) providerBest = order
+        } else if (rule.tier === 'reason') {
+          const seen = firstOfReason.get(rule.reason)
+          if ((seen === undefined || order < seen) && matches(order)) firstOfReason.set(rule.reason, order)
+        }
+      }
+    }
+    const exactStatus = status === '' ? NO_MATCH : firstMatch(compiled.rulesByStatus.get(status), NO_MATCH, matches)
+    const best = bestRule(textHits)
+    const decision = decideBounceReason({
+      sourceReason: input.sourceReason,
+      providerReason: providerBest === NO_MATCH ? undefined : rules[providerBest].reason,
+      phraseReasons: new Set(firstOfReason.keys()),
+      statusMeaning: bounceStatusMeaning(status, exactStatus === NO_MATCH ? '' : rules[exactStatus].reason),
+      status,
+      replyCode,
+      command,
+      dsnAction: input.dsnAction,
+      hasText: text.trim() !== '',
+      tierReason: best === NO_MATCH ? undefined : rules[best].reason,
+    })
+    const order = decidingRule(decision, providerBest, firstOfReason, exactStatus)
+    if (order !== NO_MATCH) return toVerdict(order, text, input)
+    // Decided by the format or by a step of the procedure: the reason's own defaults, or the best rule's if it agrees.
+    if (best !== NO_MATCH && rules[best].reason === decision.reason) return toVerdict(best, text, input)
+    const ref: RuleRef = decision.by === 'step'
+      ? { id: `procedure:${decision.step}`, source: 'builtin:decide-bounce-reason', example: '' }
+      : { id: `source:${decision.reason}`, source: 'builtin:source', example: '' }
+    return ruleVerdict(decision.reason, defaultAction(decision.reason), undefined, undefined, false, current.provider, ref, input)
+  }
+
+  function decidingRule(decision: BounceDecision, providerBest: number, firstOfReason: ReadonlyMap<Reason, number>, exactStatus: number): number {
+    if (decision.by === 'provider') return providerBest
+    if (decision.by === 'phrase') return firstOfReason.get(decision.reason) ?? NO_MATCH
+    if (decision.by === 'status' && exactStatus !== NO_MATCH && rules[exactStatus].reason === decision.reason) return exactStatus
+    return NO_MATCH
+  }
+
+  function defaultAction(reason: Reason): Action {
+    return compiled.reasonActions[reason] ?? BUILTIN_ACTIONS[reason] ?? 'contact_recipient_admin'
   }
 
   return {
@@ -126,7 +206,22 @@ export function createReplyClassifier(compiled: CompiledRules): ReplyClassifier 
       const text = input.text ?? ''
       return decide(text, findReplyCode(text), findStatus(text), input)
     },
+    classifyBounce,
   }
+}
+
+/** Actions for reasons no rule file names (decided by a bounce's format or the procedure's steps). */
+const BUILTIN_ACTIONS: Readonly<Partial<Record<Reason, Action>>> = {
+  delivered: 'none',
+  vacation: 'none',
+  feedback: 'suppress_address',
+  expired: 'retry_then_suppress',
+  mailererror: 'contact_recipient_admin',
+  onhold: 'contact_recipient_admin',
+  undefined: 'contact_recipient_admin',
+  securityerror: 'fix_mta_config',
+  contenterror: 'fix_message',
+  syntaxerror: 'fix_mta_config',
 }
 
 interface MatchContext {
@@ -216,4 +311,9 @@ export function classifyReply(text: string): Verdict {
  */
 export function classifyDiagnostic(input: DiagnosticInput): Verdict {
   return defaultReplyClassifier().classifyDiagnostic(input)
+}
+
+/** A bounce's recipient: the diagnostic with what the bounce's format said (its reason, its DSN Action). */
+export function classifyBounce(input: BounceInput): Verdict {
+  return defaultReplyClassifier().classifyBounce(input)
 }

@@ -1,10 +1,10 @@
 import type { Action } from './action.ts'
-import { classifyDiagnostic } from './classify-reply.ts'
+import { classifyBounce } from './classify-reply.ts'
 import { parseMail, type ParsedMail } from './mail/index.ts'
 import { isHardBounce, type Reason } from './reason.ts'
 import { SOURCES } from './sources/index.ts'
 import type { BounceSource, DsnAction, RawRecipient } from './sources/types.ts'
-import type { RuleRef } from './verdict.ts'
+import type { RuleRef, SmtpCommand } from './verdict.ts'
 
 /** What identifies the message that bounced: from the returned copy, or the bounce's own headers. */
 export interface OriginalMessage {
@@ -29,6 +29,8 @@ export interface BounceResult {
   readonly diagnosticCode: string
   /** the DSN Action, as the bounce states it or as its format implies */
   readonly dsnAction: DsnAction | ''
+  /** the SMTP command the failure answered, when the bounce says */
+  readonly command?: SmtpCommand
   readonly permanent: boolean
   /** the address is bad (Sisimai's meaning); null for delivered, feedback, vacation */
   readonly hardBounce: boolean | null
@@ -75,17 +77,21 @@ const NOT_FAILURE_ACTION: Readonly<Partial<Record<Reason, DsnAction | ''>>> = {
 
 function classifyRecipient(raw: RawRecipient, source: string, original: OriginalMessage): BounceResult {
   const diagnosticCode = (raw.diagnosticCode ?? '').trim()
-  const verdict = classifyDiagnostic({
+  // The format's own reason goes in as a fact: a vague one (expired, …) is re-examined from the text.
+  const verdict = classifyBounce({
     text: diagnosticCode,
     status: raw.status,
     replyCode: raw.replyCode,
     command: raw.command,
     remoteHost: raw.remoteMta,
+    sourceReason: raw.reason,
+    dsnAction: raw.dsnAction,
   })
-  const reason = raw.reason ?? verdict.reason
+  const reason = verdict.reason
   const status = verdict.status
+  const byFormat = raw.reason !== undefined && reason === raw.reason
   const dsnAction = raw.dsnAction ?? NOT_FAILURE_ACTION[reason] ?? (status.startsWith('4') ? 'delayed' : 'failed')
-  const isFinal = dsnAction === 'failed' || reason === 'expired'
+  const isFinal = dsnAction === 'failed' || reason === 'expired' || raw.reason === 'expired'
   return {
     recipient: raw.recipient.trim().replace(/^<|>$/g, '').toLowerCase(),
     reason,
@@ -93,9 +99,10 @@ function classifyRecipient(raw: RawRecipient, source: string, original: Original
     replyCode: verdict.replyCode,
     diagnosticCode,
     dsnAction,
-    permanent: raw.reason ? isFinal && !NOT_FAILURE_ACTION[reason] : verdict.permanent || isFinal,
+    command: raw.command,
+    permanent: NOT_FAILURE_ACTION[reason] !== undefined ? false : byFormat ? isFinal : verdict.permanent || isFinal,
     hardBounce: isHardBounce(reason, status || verdict.replyCode),
-    action: raw.reason && raw.reason !== verdict.reason ? actionForSourceReason(raw.reason, verdict.action) : verdict.action,
+    action: byFormat ? actionForSourceReason(reason, verdict.action) : verdict.action,
     provider: verdict.provider,
     remoteMta: raw.remoteMta,
     reportingMta: raw.reportingMta,
@@ -103,8 +110,8 @@ function classifyRecipient(raw: RawRecipient, source: string, original: Original
     lastAttemptDate: raw.lastAttemptDate,
     feedbackType: raw.feedbackType,
     source,
-    rule: raw.reason && raw.reason !== verdict.reason
-      ? { id: `source:${source}:${raw.reason}`, source: `builtin:${source}`, example: diagnosticCode }
+    rule: byFormat && verdict.rule.source === 'builtin:source'
+      ? { id: `source:${source}:${reason}`, source: `builtin:${source}`, example: diagnosticCode }
       : verdict.rule,
     original,
   }

@@ -43,3 +43,11 @@ export interface DiagnosticInput {
   /** the remote host, when known: a hint for the provider */
   readonly remoteHost?: string
 }
+
+/** A bounce's per-recipient diagnostic, with what the bounce's format itself said. */
+export interface BounceInput extends DiagnosticInput {
+  /** the reason the format decided (expired, mailererror, vacation…); re-examined when it is a vague one */
+  readonly sourceReason?: Reason
+  /** the DSN Action, as the bounce states it */
+  readonly dsnAction?: string
+}

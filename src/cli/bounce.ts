@@ -73,6 +73,7 @@ function toJsonLine(file: string, index: number | undefined, r: BounceResult): s
     rule: r.rule,
   }
   if (index !== undefined) row.message = index
+  if (r.command) row.command = r.command
   if (r.provider) row.provider = r.provider
   if (r.remoteMta) row.remoteMta = r.remoteMta
   if (r.reportingMta) row.reportingMta = r.reportingMta

@@ -1,6 +1,7 @@
 // Compiles a RuleSet once into the indexes the classifier walks: one phrase automaton for every
 // phrase, marker and command hint, and maps from enhanced status and reply code to the rules
 // that need no phrase.
+import type { Action } from '../action.ts'
 import type { Reason } from '../reason.ts'
 import type { RuleRef, SmtpCommand } from '../verdict.ts'
 import { buildPhraseAutomaton, type PhraseAutomaton } from './phrase-automaton.ts'
@@ -47,6 +48,8 @@ export interface CompiledRules {
   /** code pattern ('550', '55', '5') → orders of rules with codes only */
   readonly rulesByCode: ReadonlyMap<string, Int32Array>
   readonly reasonDefaults: Readonly<Partial<Record<Reason, ReasonDefaults>>>
+  /** reason → the action of its first generic (reason-tier) rule: what to do when only the reason is known */
+  readonly reasonActions: Readonly<Partial<Record<Reason, Action>>>
 }
 
 /** Builds the matcher for a rule set; rules must be sorted by order (loadRuleFiles does). */
@@ -89,6 +92,8 @@ export function compileRules(ruleSet: RuleSet): CompiledRules {
   }
   const commandByPhrase: (SmtpCommand | undefined)[] = []
   for (const [phrase, command] of COMMAND_HINTS) commandByPhrase[intern(phrase)] = command
+  const reasonActions: Partial<Record<Reason, Action>> = {}
+  for (const rule of rules) if (rule.tier === 'reason') reasonActions[rule.reason] ??= rule.action
   const automaton = buildPhraseAutomaton(phrases)
   const rulesByPhrase = phrases.map((_, id) => Int32Array.from(byPhrase.get(id) ?? []))
   providerByPhrase.length = phrases.length
@@ -108,5 +113,6 @@ export function compileRules(ruleSet: RuleSet): CompiledRules {
     rulesByStatus: freeze(byStatus),
     rulesByCode: freeze(byCode),
     reasonDefaults: ruleSet.reasonDefaults,
+    reasonActions,
   }
 }
