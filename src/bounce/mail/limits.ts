@@ -24,3 +24,6 @@ export const MAX_TEXT_CHARS = 2 * 1024 * 1024
 
 /** Distinct charset labels whose decoders are kept for reuse. Stops a stream of hostile mail, each naming a new made-up charset, from growing the cache for the life of the process. */
 export const MAX_CACHED_CHARSETS = 128
+
+/** Recipients one source reports from one mail. Stops a forged report of a million Final-Recipient groups from growing a source's per-recipient work and the result list without end; real bounces name a handful, a list expansion a few hundred. */
+export const MAX_RECIPIENTS_PER_MAIL = 1000
