@@ -50,9 +50,9 @@ export const RETRY: ReadonlySet<Reason> = new Set<Reason>([
 
 /** Reasons tried first, each with its own test (Sisimai 5's first class order, plus todoku's own). */
 const FIRST_PASS: readonly Reason[] = [
-  'greylisted', 'mailboxfull', 'emailtoolarge', 'suspend', 'hasmoved', 'norelaying', 'authfailure',
-  'userunknown', 'filtered', 'requireptr', 'notcompliantrfc', 'badreputation', 'contenterror',
-  'rejected', 'hostunknown', 'spamdetected', 'ratelimited', 'blocked', 'failedstarttls',
+  'greylisted', 'mailboxfull', 'emailtoolarge', 'suspend', 'hasmoved', 'norelaying', 'notcompliantrfc',
+  'authfailure', 'userunknown', 'filtered', 'requireptr', 'badreputation', 'contenterror',
+  'rejected', 'hostunknown', 'virusdetected', 'spamdetected', 'ratelimited', 'blocked', 'failedstarttls',
 ]
 
 /** Reasons tried on phrases alone when nothing in FIRST_PASS held and the status says little. */
@@ -108,7 +108,8 @@ function holds(reason: Reason, f: BounceFacts): boolean {
       if (!phrase) return false
       if (command === 'MAIL') return true
       if (command === 'DATA') return meaning !== 'userunknown'
-      return meaning === '' || RETRY.has(meaning)
+      // Elsewhere only when the status says nothing more precise than "refused".
+      return meaning === '' || meaning === 'onhold' || meaning === 'undefined' || meaning === 'securityerror' || meaning === 'systemerror'
     case 'hostunknown':
       // A lookup that failed ("try again", "SERVFAIL") is the network, not a missing domain.
       if (f.phraseReasons.has('networkerror')) return false

@@ -25,6 +25,9 @@ const COMMAND_HINTS: readonly (readonly [string, SmtpCommand])[] = [
   ['>>> rcpt to:', 'RCPT'],
   ['>>> data', 'DATA'],
   ['>>> mail from:', 'MAIL'],
+  // Postfix: "host mx.example.com[192.0.2.1] refused to talk to me: 554 …" is the greeting (smtp_connect.c).
+  ['refused to talk to me', 'CONN'],
+  ['after initial connection', 'CONN'],
 ]
 
 /** A rule set ready for matching; built once, shared, never changed. */
