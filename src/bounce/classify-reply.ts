@@ -57,7 +57,9 @@ export function createReplyClassifier(compiled: CompiledRules): ReplyClassifier 
   function prepare(text: string, textCode: string, textStatus: string, input: DiagnosticInput | undefined): number {
     const replyCode = textCode || input?.replyCode || ''
     const status = chooseStatus(textStatus, input?.status ?? '')
-    const unfolded = textCode !== '' && (text.charCodeAt(3) === 45 || text.indexOf('\n') >= 0) ? unfoldReply(text, textCode) : text
+    // Multi-line replies, also as bounces quote them inside a sentence ("said: 550-5.7.1 … 550 5.7.1 …").
+    const unfolded = textCode !== '' && (text.charCodeAt(3) === 45 || text.indexOf('\n') >= 0 || text.indexOf(textCode + '-', 4) >= 0)
+      ? unfoldReply(text, textCode) : text
 
     if (++generation === 0xffffffff) {
       stamp.fill(0)
@@ -163,7 +165,7 @@ export function createReplyClassifier(compiled: CompiledRules): ReplyClassifier 
         }
       }
     }
-    const exactStatus = status === '' ? NO_MATCH : firstMatch(compiled.rulesByStatus.get(status), NO_MATCH, matches)
+    const exactStatus = status === '' ? NO_MATCH : firstStatusRule(compiled.rulesByStatus.get(status))
     const best = bestRule(textHits)
     const decision = decideBounceReason({
       sourceReason: input.sourceReason,
@@ -185,6 +187,13 @@ export function createReplyClassifier(compiled: CompiledRules): ReplyClassifier 
       ? { id: `procedure:${decision.step}`, source: 'builtin:decide-bounce-reason', example: '' }
       : { id: `source:${decision.reason}`, source: 'builtin:source', example: '' }
     return ruleVerdict(decision.reason, defaultAction(decision.reason), undefined, undefined, false, current.provider, ref, input)
+  }
+
+  /** The first status-tier rule written for exactly this status: what the code means on its own. */
+  function firstStatusRule(list: Int32Array | undefined): number {
+    if (list === undefined) return NO_MATCH
+    for (let i = 0; i < list.length; i++) if (rules[list[i]].tier === 'status' && matches(list[i])) return list[i]
+    return NO_MATCH
   }
 
   function decidingRule(decision: BounceDecision, providerBest: number, firstOfReason: ReadonlyMap<Reason, number>, exactStatus: number): number {
