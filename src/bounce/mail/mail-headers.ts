@@ -44,16 +44,34 @@ export function parseHeaderBlock(block: string): MailHeaders {
   return headersOf(fields)
 }
 
+/** Fields up to which a lookup scans them in order; past it, an index by name is built on first use. */
+const SCAN_FIELDS = 8
+
 export function headersOf(fields: readonly (readonly [string, string])[]): MailHeaders {
+  // Every source asks the top headers for the fields it knows, ~100 lookups a mail: index them
+  // once rather than scan 30 fields per lookup.
+  let byName: Map<string, string[]> | undefined
+  const indexed = (): Map<string, string[]> => {
+    if (byName) return byName
+    byName = new Map()
+    for (const [name, value] of fields) {
+      const values = byName.get(name)
+      if (values) values.push(value)
+      else byName.set(name, [value])
+    }
+    return byName
+  }
   return {
     fields,
     get(wanted) {
       const key = wanted.toLowerCase()
+      if (fields.length > SCAN_FIELDS) return indexed().get(key)?.[0]
       for (const [name, value] of fields) if (name === key) return value
       return undefined
     },
     getAll(wanted) {
       const key = wanted.toLowerCase()
+      if (fields.length > SCAN_FIELDS) return [...(indexed().get(key) ?? [])]
       return fields.filter(([name]) => name === key).map(([, value]) => value)
     },
   }
