@@ -181,6 +181,12 @@ export function createReplyClassifier(compiled: CompiledRules): ReplyClassifier 
     })
     const order = decidingRule(decision, providerBest, firstOfReason, exactStatus)
     if (order !== NO_MATCH) return toVerdict(order, text, input)
+    const unknown = firstOfReason.get('userunknown')
+    if (decision.reason === 'filtered' && unknown !== undefined) {
+      // "User unknown" after DATA (or with no command known): Sisimai's `filtered`, but the text still
+      // says the mailbox is not there, so the address is suppressed as for userunknown.
+      return ruleVerdict('filtered', rules[unknown].action, undefined, undefined, false, current.provider, compiled.refs[unknown], input)
+    }
     // Decided by the format or by a step of the procedure: the reason's own defaults, or the best rule's if it agrees.
     if (best !== NO_MATCH && rules[best].reason === decision.reason) return toVerdict(best, text, input)
     const ref: RuleRef = decision.by === 'step'
