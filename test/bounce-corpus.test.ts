@@ -34,6 +34,24 @@ const DELIBERATE_DISAGREEMENTS: readonly { file: string; recipient: string; ours
     ours: { recipient: 'userunknown@bouncehammer.jp', reason: 'userunknown' },
     why: 'the DSN says "Status: 5.1.1" and "550 5.1.1 … User Unknown" for this recipient; the text\'s "Not enough disk space" is about another address (<nekochan>)',
   },
+  {
+    file: 'lhost-einsundeins-03.eml',
+    recipient: 'xxxx@xxxx.fr',
+    ours: { recipient: 'xxxx@xxxx.fr', reason: 'rejected' },
+    why: 'Orange documents ofr_506 as a refusal for the sender\'s reputation (lower the volume): data/bounce-rules/france.toml keeps it `rejected`, as the replies corpus labels it, not `spamdetected`',
+  },
+  {
+    file: 'lhost-sendmail-34.eml',
+    recipient: 'libsisimai@example.jp',
+    ours: { recipient: 'libsisimai@example.jp', reason: 'virusdetected' },
+    why: 'Gmail\'s "content presents a potential security issue" refuses a dangerous attachment; the replies corpus labels this reply `virusdetected`, one reason for the same reply live and in a bounce',
+  },
+  {
+    file: 'lhost-postfix-74.eml',
+    recipient: 'kijitora@y.example.ca',
+    ours: { recipient: 'kijitora@y.example.ca', reason: 'ratelimited' },
+    why: 'Yahoo\'s [TSS04] "temporarily deferred due to unexpected volume or user complaints" is a 421 throttle: slow down and retry (data/bounce-rules/yahoo.toml, as the replies corpus), not a permanent `rejected`',
+  },
 ]
 
 // Sisimai's invented codes (x.0.9yy, x.9.yyy) never appear on the wire: left out of the status figure, as the scorer does.
