@@ -142,10 +142,14 @@ export function decodeTransfer(binary: string, encoding: string | undefined): st
 const ENCODED_WORD = /=\?([^?\s]+)\?([BbQq])\?([^?\s]*)\?=/g
 /** ESC ( B or ESC ( J directly followed by another escape sequence. */
 const EMPTY_ESCAPE_RUN = /\x1b\([BJ](?=\x1b)/g
+/** 8-bit octets, ESC (ISO-2022-JP) or the start of an encoded-word. */
+const NEEDS_HEADER_DECODING = /[\x80-\xff\x1b]|=\?/
 const BETWEEN_ENCODED_WORDS = /(=\?[^?\s]+\?[BbQq]\?[^?\s]*\?=)\s+(?==\?)/g
 
 /** Header value (binary string) → text: RFC 2047 encoded-words decoded, raw 8-bit read as UTF-8 or Shift_JIS. */
 export function decodeHeaderValue(binary: string): string {
+  // Most values are plain ASCII: one scan tells so.
+  if (!NEEDS_HEADER_DECODING.test(binary)) return binary
   const raw = NON_ASCII.test(binary) || binary.includes('\x1b') ? decodeCharset(binary, undefined) : binary
   if (!raw.includes('=?')) return raw
   const joined = raw.replace(BETWEEN_ENCODED_WORDS, '$1')

@@ -10,49 +10,69 @@ export interface MailHeaders {
   getAll(name: string): string[]
 }
 
-const FIELD_NAME = /^([!-9;-~]+)[ \t]*:/
-
 /** Parses a header block (a binary string, LF line ends, without the blank line that ends it). */
 export function parseHeaderBlock(block: string): MailHeaders {
   const fields: [string, string][] = []
   let name = ''
   let value = ''
-  const flush = () => {
-    if (name && fields.length < MAX_HEADER_FIELDS) fields.push([name, decodeHeaderValue(value.trim())])
-    name = ''
-  }
-  for (const line of block.split('\n')) {
-    if ((line[0] === ' ' || line[0] === '\t') && name) {
+  // Walks the lines by index: no array of lines, no regexp per line (this runs for every
+  // header section of every mail, the returned message's included).
+  for (let from = 0; from <= block.length;) {
+    let end = block.indexOf('\n', from)
+    if (end === -1) end = block.length
+    const first = block.charCodeAt(from)
+    if ((first === 32 || first === 9) && name) {
       // RFC 5322 §2.2.3: unfolding removes the CRLF, keeps the whitespace.
-      value += ' ' + line.trim()
+      value += ' ' + block.slice(from, end).trim()
+      from = end + 1
       continue
     }
-    const match = FIELD_NAME.exec(line)
-    if (!match && name && line.trim() !== '') {
+    const colon = fieldNameEnd(block, from, end)
+    if (colon === -1 && name && block.slice(from, end).trim() !== '') {
       // A continuation its writer forgot to indent ("Content-Type: multipart/alternative;"
       // then "boundary=..." at column 0, as some Apache James versions write): keep it.
-      value += ' ' + line.trim()
+      value += ' ' + block.slice(from, end).trim()
+      from = end + 1
       continue
     }
-    flush()
-    if (match) {
-      name = match[1].toLowerCase()
-      value = line.slice(match[0].length)
+    if (name && fields.length < MAX_HEADER_FIELDS) fields.push([name, decodeHeaderValue(value.trim())])
+    name = ''
+    if (colon !== -1) {
+      name = block.slice(from, colon).trimEnd().toLowerCase()
+      value = block.slice(colon + 1, end)
     }
+    from = end + 1
   }
-  flush()
+  if (name && fields.length < MAX_HEADER_FIELDS) fields.push([name, decodeHeaderValue(value.trim())])
   return headersOf(fields)
 }
 
-/** Fields up to which a lookup scans them in order; past it, an index by name is built on first use. */
-const SCAN_FIELDS = 8
+/**
+ * Where the colon after a field name is on the line [from, end), or -1 when the line opens with
+ * no field name: RFC 5322 §3.6.8, printable ASCII but ":" (then, obsolete syntax, blanks).
+ */
+function fieldNameEnd(block: string, from: number, end: number): number {
+  let at = from
+  while (at < end) {
+    const code = block.charCodeAt(at)
+    if (code < 33 || code > 126 || code === 58) break
+    at += 1
+  }
+  if (at === from) return -1
+  while (at < end && (block.charCodeAt(at) === 32 || block.charCodeAt(at) === 9)) at += 1
+  return at < end && block.charCodeAt(at) === 58 ? at : -1
+}
+
+/** Lookups answered by scanning the fields in order; from the next one on, an index by name answers. */
+const SCANNED_LOOKUPS = 4
 
 export function headersOf(fields: readonly (readonly [string, string])[]): MailHeaders {
-  // Every source asks the top headers for the fields it knows, ~100 lookups a mail: index them
-  // once rather than scan 30 fields per lookup.
+  // The mail reader asks a header section for two or three fields; every source asks the top
+  // headers for the fields it knows, ~100 lookups a mail. Scan for the first few, then index.
+  let lookups = 0
   let byName: Map<string, string[]> | undefined
-  const indexed = (): Map<string, string[]> => {
-    if (byName) return byName
+  const indexed = (): Map<string, string[]> | undefined => {
+    if (byName || ++lookups <= SCANNED_LOOKUPS) return byName
     byName = new Map()
     for (const [name, value] of fields) {
       const values = byName.get(name)
@@ -65,13 +85,15 @@ export function headersOf(fields: readonly (readonly [string, string])[]): MailH
     fields,
     get(wanted) {
       const key = wanted.toLowerCase()
-      if (fields.length > SCAN_FIELDS) return indexed().get(key)?.[0]
+      const index = indexed()
+      if (index) return index.get(key)?.[0]
       for (const [name, value] of fields) if (name === key) return value
       return undefined
     },
     getAll(wanted) {
       const key = wanted.toLowerCase()
-      if (fields.length > SCAN_FIELDS) return [...(indexed().get(key) ?? [])]
+      const index = indexed()
+      if (index) return [...(index.get(key) ?? [])]
       return fields.filter(([name]) => name === key).map(([, value]) => value)
     },
   }
@@ -93,9 +115,10 @@ export function parseHeaderParams(field: string | undefined): HeaderParams {
   if (semicolon !== -1) {
     for (const match of field.slice(semicolon).matchAll(PARAM)) {
       const key = match[1].toLowerCase()
-      const text = match[2] !== undefined ? match[2].replace(/\\(.)/g, '$1') : match[3].trim()
+      const quoted = match[2]
+      const text = quoted === undefined ? match[3].trim() : quoted.includes('\\') ? quoted.replace(/\\(.)/g, '$1') : quoted
       // name*0=…; name*1=… are continuations of one value (RFC 2231 §3).
-      const base = key.replace(/\*\d*\*?$/, '')
+      const base = key.includes('*') ? key.replace(/\*\d*\*?$/, '') : key
       params[base] = base in params && base !== key ? params[base] + text : text
     }
   }
