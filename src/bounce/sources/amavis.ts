@@ -1,5 +1,5 @@
 import type { ParsedMail } from '../mail/index.ts'
-import { asDsnAction, readDeliveryStatus } from './delivery-status-fields.ts'
+import { parseDeliveryStatus } from './delivery-status.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
 
 // amavisd-new (content filter between an MTA and its delivery). Its non-delivery reports are
@@ -31,12 +31,12 @@ export const amavis: BounceSource = {
       const lower = mail.text.toLowerCase()
       if (!mail.deliveryStatus || !TEXT_MARKS.some((mark) => lower.includes(mark))) return undefined
     }
-    const dsn = readDeliveryStatus(mail.deliveryStatus ?? '')
+    const dsn = parseDeliveryStatus(mail.deliveryStatus)
     const recipients: RawRecipient[] = dsn.recipients.map((fields) => ({
       recipient: fields.recipient,
       diagnosticCode: fields.diagnosticCode,
       status: fields.status,
-      dsnAction: asDsnAction(fields.action) ?? 'failed',
+      dsnAction: fields.action ?? 'failed',
       remoteMta: fields.remoteMta,
       reportingMta: dsn.reportingMta,
       arrivalDate: dsn.arrivalDate,

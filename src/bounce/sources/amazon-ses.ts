@@ -4,7 +4,7 @@
 // ("AWS Notification Message"): https://docs.aws.amazon.com/ses/latest/dg/notification-contents.html
 
 import type { ParsedMail } from '../mail/index.ts'
-import { rawFromDsn, readDeliveryStatus } from './read-delivery-status.ts'
+import { parseDeliveryStatus, rawFromDsn } from './delivery-status.ts'
 import type { BounceSource, DsnAction, RawRecipient, SourceResult } from './types.ts'
 
 // From: MAILER-DAEMON@us-west-2.amazonses.com / SES-EM-B <no-reply@sns.amazonaws.com>
@@ -32,7 +32,7 @@ export const amazonSes: BounceSource = {
 }
 
 function readNotice(mail: ParsedMail): SourceResult | undefined {
-  const report = readDeliveryStatus(mail.deliveryStatus)
+  const report = parseDeliveryStatus(mail.deliveryStatus)
   if (report.recipients.length > 0) {
     return { recipients: report.recipients.map((fields) => withExpiry(rawFromDsn(fields, report))) }
   }

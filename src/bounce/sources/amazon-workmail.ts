@@ -2,7 +2,7 @@
 // delivery-status fields under "Technical report:".
 // https://docs.aws.amazon.com/workmail/latest/adminguide/
 
-import { rawFromDsn, readDeliveryStatus } from './read-delivery-status.ts'
+import { parseDeliveryStatus, rawFromDsn } from './delivery-status.ts'
 import type { BounceSource } from './types.ts'
 
 // X-Mailer: Amazon WorkMail
@@ -22,7 +22,7 @@ export const amazonWorkmail: BounceSource = {
     if (!(mail.headers.get('x-mailer') ?? '').toLowerCase().startsWith(MAILER)) return undefined
     const reportAt = mail.text.indexOf(TECHNICAL_REPORT)
     const text = mail.deliveryStatus ?? (reportAt === -1 ? '' : mail.text.slice(reportAt + TECHNICAL_REPORT.length))
-    const report = readDeliveryStatus(text)
+    const report = parseDeliveryStatus(text)
     if (report.recipients.length === 0) return undefined
     return { recipients: report.recipients.map((fields) => rawFromDsn(fields, report)) }
   },

@@ -3,6 +3,7 @@
 // and unsubscribe notices that look like them without the machine-readable part.
 import type { MailPart, ParsedMail } from '../mail/index.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
+import { addressesIn } from './address.ts'
 
 /**
  * Sisimai's stand-in when a complaint names no recipient at all ("To: <Undisclosed Recipients>"):
@@ -35,7 +36,6 @@ const COMPLAINT_AGENTS: readonly string[] = [
 /** Subject words of complaint reports (set-of-emails arf samples, flanker complaints). Lower-cased. */
 const REPORT_SUBJECTS: readonly string[] = ['abuse report', 'feedback report', 'complaint', 'fbl']
 
-const ADDRESS = /[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g
 
 export const arf: BounceSource = {
   name: 'ARF',
@@ -65,7 +65,7 @@ function inquire(mail: ParsedMail): SourceResult | undefined {
 }
 
 function appleUnsubscribe(mail: ParsedMail): SourceResult | undefined {
-  const from = [...(mail.headers.get('from') ?? '').matchAll(ADDRESS)][0]?.[0]
+  const from = addressesIn(mail.headers.get('from'))[0]
   if (!from) return undefined
   return { recipients: [{ recipient: from, diagnosticCode: firstParagraph(mail.text), reason: 'feedback', feedbackType: 'opt-out' }] }
 }
@@ -155,33 +155,33 @@ function parseReportFields(report: string): Map<string, string[]> {
  * Sisimai's stand-in, so that a complaint about an undisclosed recipient is still reported.
  */
 function complainedAddresses(mail: ParsedMail, fields: Map<string, string[]>): string[] {
-  const fromField = addressesIn(fields.get('original-rcpt-to') ?? [])
+  const fromField = distinctAddresses(fields.get('original-rcpt-to') ?? [])
   if (fromField.length > 0) return fromField
   const original = mail.original?.headers
   // A returned message written with no blank line after its part headers has its To among them.
   const originalPart = findPart(mail.root, 'message/rfc822') ?? findPart(mail.root, 'text/rfc822-headers')
-  const fromOriginal = addressesIn([
+  const fromOriginal = distinctAddresses([
     ...(original?.getAll('to') ?? []), ...(original?.getAll('x-hmxmroriginalrecipient') ?? []), ...(originalPart?.headers.getAll('to') ?? []),
   ])
   if (fromOriginal.length > 0) return fromOriginal
   // Exim's plain-text DMARC report copies the headers into its text: "To: <user@example.com>"
   if (!mail.original) {
     const quotedTo = /^To:[ \t]*(.+)$/im.exec(mail.text)?.[1]
-    const fromText = addressesIn(quotedTo ? [quotedTo] : [])
+    const fromText = distinctAddresses(quotedTo ? [quotedTo] : [])
     if (fromText.length > 0) return fromText
   }
-  const fromHeaders = addressesIn(mail.headers.getAll('x-hmxmroriginalrecipient'))
+  const fromHeaders = distinctAddresses(mail.headers.getAll('x-hmxmroriginalrecipient'))
   if (fromHeaders.length > 0) return fromHeaders
-  const removal = addressesIn(fields.get('removal-recipient') ?? [])
+  const removal = distinctAddresses(fields.get('removal-recipient') ?? [])
   if (removal.length > 0) return removal
   return [UNDISCLOSED_RECIPIENT]
 }
 
-function addressesIn(values: readonly string[]): string[] {
+function distinctAddresses(values: readonly string[]): string[] {
   const found: string[] = []
   for (const value of values) {
-    for (const match of value.matchAll(ADDRESS)) {
-      const address = match[0].toLowerCase()
+    for (const written of addressesIn(value)) {
+      const address = written.toLowerCase()
       if (!found.includes(address)) found.push(address)
     }
   }

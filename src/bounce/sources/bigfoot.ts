@@ -3,7 +3,7 @@
 // with ">>> RCPT TO:<…>" and "<<< 553 …") and a delivery-status part.
 
 import type { SmtpCommand } from '../verdict.ts'
-import { rawFromDsn, readDeliveryStatus } from './read-delivery-status.ts'
+import { parseDeliveryStatus, rawFromDsn } from './delivery-status.ts'
 import type { BounceSource } from './types.ts'
 
 // From: Mail Delivery Subsystem <MAILER-DAEMON@bigfoot.com>  /  Received: by LITEMAIL00.bigfoot.com
@@ -17,7 +17,7 @@ export const bigfoot: BounceSource = {
   inquire(mail) {
     const from = (mail.headers.get('from') ?? '').toLowerCase()
     if (!from.includes(BIGFOOT_HOST) && !mail.headers.getAll('received').some((r) => r.toLowerCase().includes(BIGFOOT_HOST))) return undefined
-    const report = readDeliveryStatus(mail.deliveryStatus)
+    const report = parseDeliveryStatus(mail.deliveryStatus)
     if (report.recipients.length === 0) return undefined
     const sent = /^>>>\s*([A-Z]{4})/m.exec(mail.text)
     return {

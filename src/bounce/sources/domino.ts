@@ -1,5 +1,6 @@
 import type { ParsedMail } from '../mail/index.ts'
-import { asDsnAction, readDeliveryStatus } from './delivery-status-fields.ts'
+import { addressIn, isAddress } from './address.ts'
+import { parseDeliveryStatus } from './delivery-status.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
 
 // HCL (formerly IBM/Lotus) Domino Server. The notice is a list of labels at the left margin,
@@ -26,7 +27,6 @@ const SUBJECTS = ['delivery failure:', 'delivery_failure']
 // Diagnostic-Code: X-Notes; Error transferring to neko22.example.org; Maximum hop count exceeded.
 const DSN_TYPE = 'diagnostic-code: x-notes;'
 
-const ADDRESS = /[^\s<>()"',;:]+@[^\s<>()"',;:]+[^\s<>()"',;:.]/
 
 /** Domino "DELIVERY FAILURE:" notices. */
 export const domino: BounceSource = {
@@ -37,13 +37,13 @@ export const domino: BounceSource = {
     if (!SUBJECTS.some((prefix) => subject.startsWith(prefix) || subject.includes(prefix))) {
       if (!mail.deliveryStatus?.toLowerCase().includes(DSN_TYPE)) return undefined
     }
-    const dsn = mail.deliveryStatus ? readDeliveryStatus(mail.deliveryStatus) : undefined
+    const dsn = mail.deliveryStatus ? parseDeliveryStatus(mail.deliveryStatus) : undefined
     const blocks = readBlocks(mail.text)
 
     // The value block made of addresses only is the recipient list; the next value block is
     // the reason ("because:"), whatever language the labels are in.
-    const listAt = blocks.findIndex((block) => block.length > 0 && block.every((line) => !line.includes(' ') && ADDRESS.test(line)))
-    const addresses = listAt >= 0 ? blocks[listAt].map((line) => ADDRESS.exec(line)![0]) : []
+    const listAt = blocks.findIndex((block) => block.length > 0 && block.every(isAddress))
+    const addresses = listAt >= 0 ? blocks[listAt].map((line) => addressIn(line)!) : []
     const because = listAt >= 0 && listAt + 1 < blocks.length ? blocks[listAt + 1].join(' ').replace(/\s+/g, ' ').trim() : ''
 
     const recipients: RawRecipient[] = []
@@ -55,7 +55,7 @@ export const domino: BounceSource = {
         recipient: address,
         diagnosticCode: because || fields?.diagnosticCode,
         status: fields?.status,
-        dsnAction: asDsnAction(fields?.action) ?? 'failed',
+        dsnAction: fields?.action ?? 'failed',
         remoteMta: fields?.remoteMta,
         reportingMta: dsn?.reportingMta,
       })
@@ -66,7 +66,7 @@ export const domino: BounceSource = {
           recipient: fields.recipient,
           diagnosticCode: fields.diagnosticCode,
           status: fields.status,
-          dsnAction: asDsnAction(fields.action) ?? 'failed',
+          dsnAction: fields.action ?? 'failed',
           remoteMta: fields.remoteMta,
           reportingMta: dsn.reportingMta,
         })

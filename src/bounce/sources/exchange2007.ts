@@ -1,5 +1,6 @@
 import type { ParsedMail } from '../mail/index.ts'
-import { asDsnAction, readDeliveryStatus, type DsnRecipientFields } from './delivery-status-fields.ts'
+import { addressIn, isAddress } from './address.ts'
+import { parseDeliveryStatus, type DsnRecipientFields } from './delivery-status.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
 
 // Microsoft Exchange Server 2007 and later, on premises. The notice is localized after the
@@ -61,7 +62,6 @@ const OFFICE365_MARKS = ['.outlook.com', '.onmicrosoft.com', 'exchangelabs.com',
 // An NDR relayed by Amazon SES belongs to the SES source.
 const RELAYED_BY = ['amazonses.com']
 
-const ADDRESS = /[^\s<>()"',;:]+@[^\s<>()"',;:]+[^\s<>()"',;:.]/
 
 /** Exchange 2007/2010/2013/2016/2019 NDRs, in any of their languages. */
 export const exchange2007: BounceSource = {
@@ -79,7 +79,7 @@ export const exchange2007: BounceSource = {
     if (EXCHANGE_CODES.some((code) => lower.includes(code))) score++
     if (score < 2 || isOtherSources(mail)) return undefined
 
-    const dsn = mail.deliveryStatus ? readDeliveryStatus(mail.deliveryStatus) : undefined
+    const dsn = mail.deliveryStatus ? parseDeliveryStatus(mail.deliveryStatus) : undefined
     const found = readAdminPart(mail.text, lower) ?? readErrorDetails(mail.text)
     if (found.length === 0) {
       // No admin part we can read (a language we do not know): the DSN part still says it all.
@@ -111,7 +111,7 @@ function describe(recipient: string, text: string, fields: DsnRecipientFields | 
     reason: /\bQUEUE\.Expired\b/i.test(cleaned || fields?.diagnosticCode || '') ? 'expired' : undefined,
     diagnosticCode: cleaned || fields?.diagnosticCode,
     status: fields?.status,
-    dsnAction: asDsnAction(fields?.action) ?? 'failed',
+    dsnAction: fields?.action ?? 'failed',
     remoteMta: remoteMta ?? fields?.remoteMta,
     reportingMta,
     lastAttemptDate: fields?.lastAttemptDate,
@@ -145,8 +145,8 @@ function readAdminPart(text: string, lower: string): Found[] | undefined {
       continue
     }
     // kijitora@example.jp   (an address alone on its line: a new recipient)
-    if (!line.includes(' ') && ADDRESS.test(line)) {
-      found.push({ recipient: ADDRESS.exec(line)![0], lines: [] })
+    if (isAddress(line)) {
+      found.push({ recipient: addressIn(line)!, lines: [] })
       continue
     }
     // #550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##

@@ -67,7 +67,7 @@ export const exim: BounceSource = {
       const { recipient, diagnostic, reason } = describe(entry, generated)
       if (!recipient) continue
       const fields = dsn.recipients.find((each) => each.recipient.toLowerCase() === recipient.toLowerCase()) ??
-        (dsn.recipients.length === 1 ? dsn.recipients[0] : undefined)
+        (dsn.groups.length === 1 ? dsn.groups[0] : undefined)
       const action: DsnAction = isDelay ? 'delayed' : (fields?.action ?? 'failed')
       recipients.push({
         recipient,

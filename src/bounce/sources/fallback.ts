@@ -5,6 +5,7 @@
 import type { ParsedMail } from '../mail/index.ts'
 import type { SmtpCommand } from '../verdict.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
+import { addressesIn } from './address.ts'
 
 /** Local parts and display names of bounce senders (RFC 5321 §4.5.5: the null reverse-path; RFC 3834). Lower-cased. */
 const BOUNCE_SENDERS: readonly string[] = [
@@ -42,7 +43,6 @@ const ORIGINAL_MESSAGE_MARKERS: readonly string[] = [
   'the text you sent follows', 'text of the message follows', 'copy of the original message',
 ]
 
-const ADDRESS = /[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g
 const A = String.raw`([A-Za-z0-9.!#$%&'*+/=?^_\`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)`
 
 /** Lines on which notices name a failed recipient; group 1 is the address. */
@@ -82,7 +82,7 @@ function inquire(mail: ParsedMail): SourceResult | undefined {
   const lines = readableLines(mail.text)
   const addresses: string[] = []
   // Exim, Postfix: "X-Failed-Recipients: x@example.jp, y@example.jp"
-  for (const found of (failedHeader ?? '').matchAll(ADDRESS)) pushUnique(addresses, found[0], own, true)
+  for (const found of addressesIn(failedHeader)) pushUnique(addresses, found, own, true)
   // Where notices put the failed address: trusted even when it is the bounce's own To (a self-send).
   if (addresses.length === 0) {
     for (const line of lines) {
@@ -96,7 +96,7 @@ function inquire(mail: ParsedMail): SourceResult | undefined {
   if (addresses.length === 0) {
     for (const line of lines) {
       if (isHeaderNoise(line)) continue
-      for (const found of line.matchAll(ADDRESS)) pushUnique(addresses, found[0], own, false)
+      for (const found of addressesIn(line)) pushUnique(addresses, found, own, false)
     }
   }
   if (addresses.length === 0) return undefined
@@ -128,7 +128,7 @@ function looksLikeBounce(mail: ParsedMail): boolean {
 function ownAddresses(mail: ParsedMail): Set<string> {
   const own = new Set<string>()
   const add = (value: string | undefined) => {
-    for (const found of (value ?? '').matchAll(ADDRESS)) own.add(found[0].toLowerCase())
+    for (const found of addressesIn(value)) own.add(found.toLowerCase())
   }
   for (const name of ['from', 'to', 'cc', 'reply-to', 'sender', 'return-path', 'errors-to', 'delivered-to', 'x-original-to']) add(mail.headers.get(name))
   const original = mail.original?.headers

@@ -1,5 +1,6 @@
 import type { ParsedMail } from '../mail/index.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
+import { addressIn } from './address.ts'
 
 // fml, the mailing list manager. Its error notices go to the list's admin address and name
 // the address they are about in the first lines, the message after "Original mail as
@@ -18,7 +19,6 @@ const X_MLSERVER = 'fml'
 const MESSAGE_ID_MARK = '.fml'
 const ORIGINAL_MARKS = ['original mail as follows:', 'original mail:']
 
-const ADDRESS = /<?([^\s<>()"',;:]+@[^\s<>()"',;:]+[^\s<>()"',;:.])>?/
 
 /** fml error notices to a list's admin. */
 export const fml: BounceSource = {
@@ -38,9 +38,9 @@ export const fml: BounceSource = {
     // Duplicated Message-ID in <neko@example.co.jp>.   (the first line that names an address)
     const recipients: RawRecipient[] = []
     for (const line of lines) {
-      const address = ADDRESS.exec(line)
+      const address = addressIn(line)
       if (!address) continue
-      recipients.push({ recipient: address[1], diagnosticCode: lines.join(' '), dsnAction: 'failed' })
+      recipients.push({ recipient: address, diagnosticCode: lines.join(' '), dsnAction: 'failed' })
       break
     }
     return recipients.length > 0 ? { recipients } : undefined

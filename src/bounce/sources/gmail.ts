@@ -11,7 +11,7 @@
 
 import type { ParsedMail } from '../mail/index.ts'
 import type { SmtpCommand } from '../verdict.ts'
-import { rawFromDsn, readDeliveryStatus } from './read-delivery-status.ts'
+import { parseDeliveryStatus, rawFromDsn } from './delivery-status.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
 
 const GOOGLE_DAEMON = ['mailer-daemon@googlemail.com', 'mailer-daemon@google.com']
@@ -90,7 +90,7 @@ function readDiagnostic(details: string): Omit<RawRecipient, 'recipient'> {
 }
 
 function readNewLayout(mail: ParsedMail): SourceResult | undefined {
-  const report = readDeliveryStatus(mail.deliveryStatus)
+  const report = parseDeliveryStatus(mail.deliveryStatus)
   if (report.recipients.length === 0) return undefined
   const text = mail.text
   const responseMatch = NEW_RESPONSE.exec(text)

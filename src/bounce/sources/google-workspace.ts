@@ -3,7 +3,7 @@
 // delivery-status part is empty and the recipient is named only by X-Failed-Recipients.
 // Notices with per-recipient delivery-status fields are read by gmail.ts.
 
-import { readDeliveryStatus } from './read-delivery-status.ts'
+import { parseDeliveryStatus } from './delivery-status.ts'
 import type { BounceSource } from './types.ts'
 
 // From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>
@@ -19,7 +19,7 @@ export const googleWorkspace: BounceSource = {
     if (!GOOGLE_DAEMON.some((daemon) => from.includes(daemon))) return undefined
     const failed = mail.headers.get('x-failed-recipients')
     if (!failed || !HEADLINE.test(mail.text)) return undefined
-    if (readDeliveryStatus(mail.deliveryStatus).recipients.length > 0) return undefined
+    if (parseDeliveryStatus(mail.deliveryStatus).recipients.length > 0) return undefined
     // ** Message not delivered **
     //
     // You're sending this from a different address or alias using the 'Send mail as' feature. …

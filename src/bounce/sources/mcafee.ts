@@ -1,5 +1,5 @@
 import type { MailPart, ParsedMail } from '../mail/index.ts'
-import { asDsnAction, readDeliveryStatus } from './delivery-status-fields.ts'
+import { parseDeliveryStatus } from './delivery-status.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
 
 // McAfee Email Gateway / Email and Web Security appliance. Its report is a multipart/mixed
@@ -46,12 +46,12 @@ export const mcafee: BounceSource = {
       if (match) problems.set(match[1].toLowerCase(), match[2])
     }
 
-    const dsn = readDeliveryStatus(mail.deliveryStatus ?? '')
+    const dsn = parseDeliveryStatus(mail.deliveryStatus)
     const recipients: RawRecipient[] = dsn.recipients.map((fields) => ({
       recipient: fields.recipient,
       diagnosticCode: fields.diagnosticCode ?? problems.get(fields.recipient.toLowerCase()),
       status: fields.status,
-      dsnAction: asDsnAction(fields.action) ?? 'failed',
+      dsnAction: fields.action ?? 'failed',
       remoteMta: fields.remoteMta,
     }))
     if (recipients.length === 0) {

@@ -1,5 +1,5 @@
 import type { ParsedMail } from '../mail/index.ts'
-import { asDsnAction, readDeliveryStatus } from './delivery-status-fields.ts'
+import { parseDeliveryStatus } from './delivery-status.ts'
 import type { SmtpCommand } from '../verdict.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
 
@@ -78,7 +78,7 @@ export const messagingServer: BounceSource = {
     }
 
     // A broken report carries its delivery-status block inside the text.
-    const dsn = readDeliveryStatus(mail.deliveryStatus ?? text)
+    const dsn = parseDeliveryStatus(mail.deliveryStatus ?? text)
     const recipients: RawRecipient[] = found.map((one) => {
       const fields = dsn.recipients.find((each) => each.recipient.toLowerCase() === one.recipient.toLowerCase())
       const reason = (one.reason ?? '').toLowerCase()
@@ -86,7 +86,7 @@ export const messagingServer: BounceSource = {
         recipient: one.recipient,
         diagnosticCode: one.diagnostic ?? fields?.diagnosticCode ?? one.reason,
         status: fields?.status,
-        dsnAction: asDsnAction(fields?.action) ?? 'failed',
+        dsnAction: fields?.action ?? 'failed',
         command: COMMAND_OF_REASON.find(([phrase]) => reason.startsWith(phrase))?.[1],
         remoteMta: one.remote ?? fields?.remoteMta,
         reportingMta: dsn.reportingMta,

@@ -1,5 +1,5 @@
 import type { ParsedMail } from '../mail/index.ts'
-import { asDsnAction, readDeliveryStatus } from './delivery-status-fields.ts'
+import { parseDeliveryStatus } from './delivery-status.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
 
 // Mimecast (its own delivery failure notices, not replies relayed through it). The notice
@@ -49,7 +49,7 @@ export const mimecast: BounceSource = {
       }
     }
     const [addresses = [], problem = [], additional = []] = values
-    const dsn = readDeliveryStatus(mail.deliveryStatus ?? '')
+    const dsn = parseDeliveryStatus(mail.deliveryStatus)
     const recipients: RawRecipient[] = []
     for (const address of addresses.filter((value) => value.includes('@'))) {
       const fields = dsn.recipients.find((one) => one.recipient.toLowerCase() === address.toLowerCase()) ??
@@ -58,7 +58,7 @@ export const mimecast: BounceSource = {
         recipient: address.replace(/^<|>$/g, ''),
         diagnosticCode: fields?.diagnosticCode ?? ([...additional, ...problem].join(' ') || undefined),
         status: fields?.status,
-        dsnAction: asDsnAction(fields?.action) ?? 'failed',
+        dsnAction: fields?.action ?? 'failed',
         reportingMta: dsn.reportingMta,
         arrivalDate: dsn.arrivalDate,
         lastAttemptDate: fields?.lastAttemptDate,

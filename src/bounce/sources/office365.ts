@@ -8,7 +8,7 @@
 // https://learn.microsoft.com/en-us/exchange/mail-flow-best-practices/non-delivery-reports-in-exchange-online/non-delivery-reports-in-exchange-online
 
 import type { ParsedMail } from '../mail/index.ts'
-import { rawFromDsn, readDeliveryStatus } from './read-delivery-status.ts'
+import { parseDeliveryStatus, rawFromDsn } from './delivery-status.ts'
 import type { BounceSource, RawRecipient } from './types.ts'
 
 // Message-ID: <…@FFFFFFFFFFFF.e0.prod.outlook.com>; Received: from …outbound.protection.outlook.com
@@ -37,7 +37,7 @@ export const office365: BounceSource = {
     const isNdr = subject.startsWith(UNDELIVERABLE) || mail.headers.get('x-ms-exchange-message-is-ndr') !== undefined
     if (!isNdr) return undefined
     if (!isExchangeOnline(mail)) return undefined
-    const report = readDeliveryStatus(mail.deliveryStatus)
+    const report = parseDeliveryStatus(mail.deliveryStatus)
     const fromText = readAdminSection(mail.text)
     if (report.recipients.length > 0) {
       return {
@@ -56,7 +56,7 @@ function isExchangeOnline(mail: ParsedMail): boolean {
   if (EXCHANGE_ONLINE_HOST.test(mail.headers.get('message-id') ?? '')) return true
   if (mail.headers.getAll('received').some((received) => EXCHANGE_ONLINE_HOST.test(received))) return true
   if ((mail.headers.get('from') ?? '').toLowerCase().includes('postmaster@outlook.com')) return true
-  const reportingMta = readDeliveryStatus(mail.deliveryStatus).reportingMta ?? ''
+  const reportingMta = parseDeliveryStatus(mail.deliveryStatus).reportingMta ?? ''
   if (EXCHANGE_ONLINE_HOST.test(reportingMta) || reportingMta.toLowerCase().endsWith('.outlook.com')) return true
   // Generating server: NEKOCHAN.example.prod.outlook.com
   const generatingAt = mail.text.indexOf(GENERATING_SERVER)

@@ -2,7 +2,7 @@
 // Notification (Failure|Delay)" from postmaster@…hotmail.com with a delivery-status part
 // (Reporting-MTA such as BLU004-OMC3S13.hotmail.com, MIME boundary "…DSN=_…").
 
-import { rawFromDsn, readDeliveryStatus } from './read-delivery-status.ts'
+import { parseDeliveryStatus, rawFromDsn } from './delivery-status.ts'
 import type { BounceSource, RawRecipient } from './types.ts'
 
 // This is an automatically generated Delivery Status Notification.
@@ -20,7 +20,7 @@ export const outlook: BounceSource = {
   inquire(mail) {
     if (!(mail.headers.get('subject') ?? '').startsWith('Delivery Status Notification')) return undefined
     if (!mail.text.includes(NOTICE)) return undefined
-    const report = readDeliveryStatus(mail.deliveryStatus)
+    const report = parseDeliveryStatus(mail.deliveryStatus)
     const from = (mail.headers.get('from') ?? '').toLowerCase()
     const isMicrosoft = MICROSOFT_DOMAINS.some((domain) => from.includes(domain)) || OMC_HOST.test(report.reportingMta ?? '') ||
       MICROSOFT_DOMAINS.some((domain) => (report.reportingMta ?? '').toLowerCase().includes(domain))

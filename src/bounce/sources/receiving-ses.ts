@@ -3,7 +3,7 @@
 // whose Reporting-MTA is the inbound endpoint.
 // https://docs.aws.amazon.com/ses/latest/dg/receiving-email-action-bounce.html
 
-import { rawFromDsn, readDeliveryStatus } from './read-delivery-status.ts'
+import { parseDeliveryStatus, rawFromDsn } from './delivery-status.ts'
 import type { BounceSource } from './types.ts'
 
 // Reporting-MTA: dns; inbound-smtp.us-west-2.amazonaws.com
@@ -17,7 +17,7 @@ export const receivingSes: BounceSource = {
     const messageId = (mail.headers.get('message-id') ?? '').toLowerCase()
     if (mail.headers.get('x-ses-outgoing') === undefined && !messageId.endsWith('amazonses.com>')) return undefined
     if (!mail.deliveryStatus) return undefined
-    const report = readDeliveryStatus(mail.deliveryStatus)
+    const report = parseDeliveryStatus(mail.deliveryStatus)
     if (!INBOUND_MTA.test(report.reportingMta ?? '')) return undefined
     return { recipients: report.recipients.map((fields) => rawFromDsn(fields, report)) }
   },

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
 import { parseMail } from '../mail/index.ts'
-import { parseDeliveryStatus, rfc3464 } from './rfc3464.ts'
+import { rfc3464 } from './rfc3464.ts'
 
 const fixture = (name: string) => readFileSync(new URL(`../../../test/fixtures/${name}`, import.meta.url))
 
@@ -46,16 +46,6 @@ describe('RFC3464', () => {
     const found = rfc3464.inquire(parseMail(mail))
     assert.equal(found?.recipients[0].recipient, 'someone@example.com')
     assert.equal(found?.recipients[0].reportingMta, 'mx.example.jp')
-  })
-
-  it('separates per-message fields from recipient groups even without blank lines between groups', () => {
-    const { message, groups } = parseDeliveryStatus([
-      'Reporting-MTA: dns; mx.example.jp',
-      'Final-Recipient: rfc822; a@example.com', 'Action: failed', 'Status: 5.1.1',
-      'Final-Recipient: rfc822; b@example.com', 'Action: failed', 'Status: 5.2.2',
-    ].join('\n'))
-    assert.equal(message.get('reporting-mta'), 'dns; mx.example.jp')
-    assert.deepEqual(groups.map((g) => g.fields.get('status')), ['5.1.1', '5.2.2'])
   })
 
   it('returns undefined for a mail that is not a DSN', () => {

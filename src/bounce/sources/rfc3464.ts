@@ -4,33 +4,8 @@
 // the malformed values real MTAs write ("Action: failure", "Status: 553 5.3.0 …", comments).
 import type { MailPart, ParsedMail } from '../mail/index.ts'
 import type { SmtpCommand } from '../verdict.ts'
+import { inlineDeliveryStatus, parseDeliveryStatus } from './delivery-status.ts'
 import type { BounceSource, DsnAction, RawRecipient, SourceResult } from './types.ts'
-
-/** RFC 3464 §2.2: fields about the whole message. */
-const PER_MESSAGE_FIELDS: ReadonlySet<string> = new Set([
-  'reporting-mta', 'dsn-gateway', 'received-from-mta', 'arrival-date', 'original-envelope-id',
-])
-
-/** RFC 3464 §2.3 (+ Sendmail's X-Actual-Recipient): fields about one recipient; each group has them once. */
-const PER_RECIPIENT_FIELDS: ReadonlySet<string> = new Set([
-  'original-recipient', 'final-recipient', 'action', 'status', 'remote-mta', 'diagnostic-code',
-  'last-attempt-date', 'final-log-id', 'will-retry-until', 'x-actual-recipient',
-])
-
-/** Action values as written, malformed ones included, to RFC 3464 §2.3.3 actions. */
-const ACTIONS: Readonly<Record<string, DsnAction>> = {
-  failed: 'failed',
-  // "Action: failure" (flufl.bounce dsn samples), "Action: fail"
-  failure: 'failed',
-  fail: 'failed',
-  delayed: 'delayed',
-  delay: 'delayed',
-  delivered: 'delivered',
-  // "Action: deliverable" (Sisimai set-of-emails rfc3464-28, a Postfix "sendmail -bv" report)
-  deliverable: 'delivered',
-  relayed: 'relayed',
-  expanded: 'expanded',
-}
 
 /**
  * Phrases by which an MTA says it gave up after its retry period: the recipient expired rather
@@ -102,10 +77,6 @@ export const rfc3464: BounceSource = {
   inquire,
 }
 
-interface FieldGroup {
-  fields: Map<string, string>
-}
-
 function inquire(mail: ParsedMail): SourceResult | undefined {
   const dsnText = mail.deliveryStatus === undefined ? inlineDeliveryStatus(mail.text) : allDeliveryStatus(mail.root)
   if (dsnText === undefined) {
@@ -113,41 +84,38 @@ function inquire(mail: ParsedMail): SourceResult | undefined {
     const enclosed = mail.original
     return enclosed?.deliveryStatus !== undefined ? inquire(enclosed) : undefined
   }
-  const { message, groups } = parseDeliveryStatus(dsnText)
-  if (groups.length === 0) return undefined
+  const report = parseDeliveryStatus(dsnText)
+  if (report.recipients.length === 0) return undefined
 
   // The explanations may sit in a delivery-status part written as prose (InterMail): read both.
   const text = mail.deliveryStatus === undefined ? mail.text : `${mail.text}\n\n${dsnText}`
   // Phrases are looked for in the human-readable part only: a DSN field belongs to one recipient.
   const lowerText = mail.text.toLowerCase()
-  const reportingMta = stripType(message.get('reporting-mta'))
-  const arrivalDate = message.get('arrival-date')
   const textSaysExpired = EXPIRY_PHRASES.some((phrase) => lowerText.includes(phrase))
   const textSaysDelayed = DELAY_PHRASES.some((phrase) => lowerText.includes(phrase))
 
   const recipients: RawRecipient[] = []
-  for (const group of groups) {
-    const recipient = recipientOf(group.fields)
-    if (!recipient) continue
-    const dsnAction = actionOf(group.fields.get('action')) ?? (textSaysDelayed ? 'delayed' : undefined)
-    const diagnosticField = (group.fields.get('diagnostic-code') ?? '').trim()
-    const diagnosticCode = diagnosticField !== ''
-      ? stripType(diagnosticField)
-      : explanationFor(recipient, text) ?? statusComment(group.fields.get('status')) ?? failingReply(text)
-    const status = statusOf(group.fields.get('status'))
+  for (const fields of report.recipients) {
+    const recipient = fields.recipient
+    const dsnAction = fields.action ?? (textSaysDelayed ? 'delayed' : undefined)
+    const hasDiagnosticField = fields.diagnosticCode !== undefined || fields.diagnosticType !== undefined
+    const diagnosticCode = hasDiagnosticField
+      ? fields.diagnosticCode ?? ''
+      : explanationFor(recipient, text) ?? statusComment(fields.statusText) ?? failingReply(text)
     const lowerDiagnostic = (diagnosticCode ?? '').toLowerCase()
+    const isMailerExit = fields.diagnosticType === 'x-unix' && MAILER_EXIT.test(fields.diagnosticCode ?? '')
     recipients.push({
       recipient,
       diagnosticCode,
-      status,
-      replyCode: replyCodeOf(diagnosticCode ?? '') ?? replyCodeOf(group.fields.get('status') ?? ''),
+      status: fields.status,
+      replyCode: replyCodeOf(diagnosticCode ?? '') ?? replyCodeOf(fields.statusText ?? ''),
       dsnAction,
       command: commandOf(lowerDiagnostic) ?? commandOf(lowerText),
-      reason: formatReason(dsnAction, textSaysExpired || EXPIRY_PHRASES.some((p) => lowerDiagnostic.includes(p)), diagnosticField, lowerDiagnostic),
-      remoteMta: stripType(group.fields.get('remote-mta')),
-      reportingMta,
-      arrivalDate,
-      lastAttemptDate: group.fields.get('last-attempt-date'),
+      reason: formatReason(dsnAction, textSaysExpired || EXPIRY_PHRASES.some((p) => lowerDiagnostic.includes(p)), isMailerExit, lowerDiagnostic),
+      remoteMta: fields.remoteMta,
+      reportingMta: report.reportingMta,
+      arrivalDate: report.arrivalDate,
+      lastAttemptDate: fields.lastAttemptDate,
     })
   }
   return recipients.length > 0 ? { recipients } : undefined
@@ -155,7 +123,7 @@ function inquire(mail: ParsedMail): SourceResult | undefined {
 
 // "Diagnostic-Code: X-Unix; 255": the exit status of a local delivery program (Sendmail's prog and
 // local mailers, sendmail/deliver.c), not an SMTP reply.
-const MAILER_EXIT = /^x-unix\s*;\s*(?:exit\s*(?:status|code)?\s*)?\d{1,3}\s*$/i
+const MAILER_EXIT = /^(?:exit\s*(?:status|code)?\s*)?\d{1,3}\s*$/i
 
 const MAX_DSN_PARTS = 8
 
@@ -175,96 +143,14 @@ function allDeliveryStatus(root: MailPart): string {
 }
 
 /** What the format itself says: a success DSN is delivered; a given-up or bare delay notice is expired; a mailer's exit status is mailererror. */
-function formatReason(action: DsnAction | undefined, saysExpired: boolean, diagnosticField: string, diagnostic: string): RawRecipient['reason'] {
+function formatReason(action: DsnAction | undefined, saysExpired: boolean, isMailerExit: boolean, diagnostic: string): RawRecipient['reason'] {
   if (action === 'delivered' || action === 'relayed' || action === 'expanded') return 'delivered'
   if (action !== 'failed' && action !== 'delayed') return undefined
   if (saysExpired) return 'expired'
-  if (MAILER_EXIT.test(diagnosticField)) return 'mailererror'
+  if (isMailerExit) return 'mailererror'
   // "Action: delayed" and not a word on why, in the fields or the text: Sisimai calls that expired.
   if (action === 'delayed' && diagnostic.trim() === '') return 'expired'
   return undefined
-}
-
-const FIELD_LINE = /^([A-Za-z][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)$/
-
-/** Splits delivery-status text into its per-message fields and per-recipient groups (RFC 3464 §2.1). */
-export function parseDeliveryStatus(text: string): { message: Map<string, string>; groups: FieldGroup[] } {
-  const message = new Map<string, string>()
-  const groups: FieldGroup[] = []
-  let current: FieldGroup | undefined
-  let sawBlank = false
-  let last: { map: Map<string, string>; name: string } | undefined
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') {
-      sawBlank = true
-      last = undefined
-      continue
-    }
-    if ((line[0] === ' ' || line[0] === '\t') && last) {
-      // RFC 5322 §2.2.3 folding: "Diagnostic-Code: smtp; 550-5.1.1 The email account…\n    550 5.1.1 …"
-      last.map.set(last.name, `${last.map.get(last.name)} ${line.trim()}`)
-      continue
-    }
-    const match = FIELD_LINE.exec(line)
-    if (!match) {
-      last = undefined
-      continue
-    }
-    const name = match[1].toLowerCase()
-    const value = match[2].trim()
-    if (PER_RECIPIENT_FIELDS.has(name)) {
-      const startsGroup = !current || current.fields.has(name) || (sawBlank && hasRecipientField(current))
-      if (startsGroup) {
-        current = { fields: new Map() }
-        groups.push(current)
-      }
-      current!.fields.set(name, value)
-      last = { map: current!.fields, name }
-      sawBlank = false
-      continue
-    }
-    const map = PER_MESSAGE_FIELDS.has(name) || !current ? message : current.fields
-    if (!map.has(name)) map.set(name, value)
-    last = { map, name }
-  }
-  return { message, groups: groups.filter((group) => hasRecipientField(group)) }
-}
-
-function hasRecipientField(group: FieldGroup): boolean {
-  return group.fields.has('final-recipient') || group.fields.has('original-recipient') || group.fields.has('x-actual-recipient')
-}
-
-// A DSN written into the text: "Final-Recipient: rfc822; x@example.jp" at the start of a line.
-const INLINE_RECIPIENT = /^(final|original)-recipient[ \t]*:/im
-
-function inlineDeliveryStatus(text: string): string | undefined {
-  const at = text.search(INLINE_RECIPIENT)
-  if (at === -1) return undefined
-  // Start at the per-message fields above it, when they are there ("Reporting-MTA: dns; mx.example.jp").
-  const before = text.slice(0, at)
-  const reporting = before.search(/^reporting-mta[ \t]*:/im)
-  return text.slice(reporting === -1 ? at : reporting)
-}
-
-const ADDRESS = /[^\s<>"(),;:\[\]]+@[^\s<>"(),;:\[\]]+\.[^\s<>"(),;:\[\]]+/
-
-/** Final-Recipient, else Original-Recipient, else X-Actual-Recipient: the first that holds an address. */
-function recipientOf(fields: Map<string, string>): string | undefined {
-  for (const name of ['final-recipient', 'original-recipient', 'x-actual-recipient']) {
-    const value = stripType(fields.get(name))
-    if (!value || value.startsWith('|')) continue
-    const match = ADDRESS.exec(value)
-    if (match) return match[0].replace(/[.]+$/, '')
-  }
-  return undefined
-}
-
-/** "rfc822; x@example.jp" → "x@example.jp"; "smtp; 550 …" → "550 …"; a value without a type is kept. */
-function stripType(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined
-  const semicolon = value.indexOf(';')
-  if (semicolon > 0 && /^[A-Za-z][A-Za-z0-9-]*$/.test(value.slice(0, semicolon).trim())) return value.slice(semicolon + 1).trim()
-  return value.trim()
 }
 
 /** "Status: 553 Exceeded maximum inbound message size", "Status: 5.0.0 (recipient reached disk quota)": words after the code. */
@@ -274,20 +160,7 @@ function statusComment(value: string | undefined): string | undefined {
   return /[A-Za-z]{3}/.test(words) ? value.trim() : undefined
 }
 
-function actionOf(value: string | undefined): DsnAction | undefined {
-  if (!value) return undefined
-  // "Action: failed (bad destination mailbox address)", "Action: Delayed"
-  const word = value.toLowerCase().replace(/\(.*?\)/g, ' ').trim().split(/[\s;,]+/)[0]
-  return ACTIONS[word]
-}
-
 const STATUS = /\b([245])\.(\d{1,3})\.(\d{1,3})\b/
-
-/** "5.1.1", "5.1.1 (Remote SMTP server has rejected address)", "553 5.3.0 …" → the x.y.z. */
-function statusOf(value: string | undefined): string | undefined {
-  const match = value ? STATUS.exec(value) : null
-  return match ? `${match[1]}.${match[2]}.${match[3]}` : undefined
-}
 
 // "550 5.1.1 <x@example.jp>… User unknown", "550-5.1.1 The email account …", "host mx[192.0.2.1] said: 550 …"
 const REPLY_CODE = /(?:^|said:\s*|\]:\s*|\s)([245][0-5]\d)(?=[\s-]|$)/
@@ -303,6 +176,7 @@ function commandOf(lowered: string): SmtpCommand | undefined {
 }
 
 const MAX_EXPLANATION_LINES = 6
+const FIELD_LINE = /^([A-Za-z][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)$/
 // A header or DSN field, quoted indented or not: "  To: x@example.jp" in "…with the following header fields:"
 const QUOTED_FIELD_LINE = /^\s*[A-Za-z][A-Za-z0-9-]*[ \t]*:/
 

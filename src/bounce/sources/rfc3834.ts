@@ -4,6 +4,7 @@
 // classifier, which reads the text like any other diagnostic.
 import type { ParsedMail } from '../mail/index.ts'
 import type { BounceSource, SourceResult } from './types.ts'
+import { addressesIn } from './address.ts'
 
 /** Header fields that mark an auto-reply by themselves. [field, lower-cased value prefix]. */
 const AUTO_REPLY_HEADERS: readonly (readonly [string, string])[] = [
@@ -40,7 +41,6 @@ const MAILBOX_GONE_PHRASES: readonly string[] = [
   'has been disabled', 'has been closed', 'no longer exists',
 ]
 
-const ADDRESS = /[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/
 const MAX_DIAGNOSTIC_CHARS = 500
 
 export const rfc3834: BounceSource = {
@@ -58,7 +58,7 @@ function inquire(mail: ParsedMail): SourceResult | undefined {
   if (from.includes('mailer-daemon') || from.includes('postmaster')) return undefined
   if (!isAutoReply(mail)) return undefined
 
-  const recipient = (ADDRESS.exec(mail.headers.get('from') ?? '') ?? ADDRESS.exec(mail.original?.headers.get('to') ?? ''))?.[0]
+  const recipient = addressesIn(mail.headers.get('from'))[0] ?? addressesIn(mail.original?.headers.get('to'))[0]
   if (!recipient) return undefined
   const diagnosticCode = bodyOpening(mail.text)
   const lowered = diagnosticCode.toLowerCase()

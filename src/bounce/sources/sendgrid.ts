@@ -3,7 +3,7 @@
 // TO") and a delivery-status part with X-SendGrid-QueueID.
 
 import type { SmtpCommand } from '../verdict.ts'
-import { rawFromDsn, readDeliveryStatus } from './read-delivery-status.ts'
+import { parseDeliveryStatus, rawFromDsn } from './delivery-status.ts'
 import type { BounceSource } from './types.ts'
 
 const NOTICE = 'This is an automatically generated message from SendGrid.'
@@ -18,7 +18,7 @@ export const sendgrid: BounceSource = {
   description: 'SendGrid: https://sendgrid.com/',
   inquire(mail) {
     if (!mail.text.includes(NOTICE) && !(mail.deliveryStatus ?? '').includes(QUEUE_ID)) return undefined
-    const report = readDeliveryStatus(mail.deliveryStatus)
+    const report = parseDeliveryStatus(mail.deliveryStatus)
     const summaries = mail.text.split('\n').map((line) => SUMMARY.exec(line.trim())).filter((m) => m !== null)
     if (report.recipients.length === 0) {
       const recipients = summaries.map((m) => ({ recipient: m[1], diagnosticCode: m[3], remoteMta: m[2], command: COMMANDS[m[4]] }))

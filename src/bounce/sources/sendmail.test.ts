@@ -28,3 +28,29 @@ test('Sendmail returns undefined for a plain mail', () => {
   const plain = parseMail('From: Alice <alice@example.com>\nTo: bob@example.jp\nSubject: Lunch on Friday?\nMessage-ID: <lunch-1@example.com>\n\nThe mail system at work is slow today.\n')
   assert.equal(sendmail.inquire(plain), undefined)
 })
+
+test('Sendmail reports the Final-Recipient, not a program the address section lists, when the delivery-status fields sit in the text', () => {
+  const notice = [
+    'From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.jp>',
+    'To: <sender@example.com>',
+    'Subject: Returned mail: Service unavailable',
+    '',
+    '   ----- The following addresses had permanent fatal errors -----',
+    '"|IFS=\' \' && exec /usr/local/bin/procmail -f- || exit 75 #neko"',
+    '    (expanded from: <neko@example.jp>)',
+    '',
+    '   ----- Transcript of session follows -----',
+    '554 "|IFS=\' \' && exec /usr/local/bin/procmail -f- || exit 75 #neko"... Service unavailable',
+    '',
+    'Reporting-MTA: dns; mx.example.jp',
+    '',
+    'Final-Recipient: RFC822; neko@mx.example.jp',
+    "X-Actual-Recipient: RFC822; |IFS=' ' && exec /usr/local/bin/procmail -f- || exit 75 #neko@mx.example.jp",
+    'Action: failed',
+    'Status: 5.5.0',
+    '',
+  ].join('\n')
+  const found = sendmail.inquire(parseMail(notice))
+  assert.deepEqual(found?.recipients.map((each) => [each.recipient, each.status, each.reportingMta]), [['neko@mx.example.jp', '5.5.0', 'mx.example.jp']])
+  assert.ok(found?.recipients[0].diagnosticCode?.includes('Service unavailable'))
+})

@@ -7,7 +7,8 @@
 import type { ParsedMail } from '../mail/index.ts'
 import type { Reason } from '../reason.ts'
 import type { SmtpCommand } from '../verdict.ts'
-import { fullestDiagnostic, parseDeliveryStatus, type DsnRecipientFields } from './delivery-status.ts'
+import { isAddress } from './address.ts'
+import { fullestDiagnostic, inlineDeliveryStatus, parseDeliveryStatus, type DsnRecipientFields } from './delivery-status.ts'
 import { commandAt } from './smtp-command.ts'
 import type { BounceSource, DsnAction, RawRecipient, SourceResult } from './types.ts'
 
@@ -50,13 +51,14 @@ export const sendmail: BounceSource = {
   inquire(mail: ParsedMail): SourceResult | undefined {
     if (!isSendmail(mail)) return undefined
     const notice = readNotice(mail.text)
-    const dsn = parseDeliveryStatus(mail.deliveryStatus)
-    const fromDsn = dsn.recipients
-    const named = [...notice.addresses.keys()]
+    // A notice whose MIME structure is broken carries its delivery-status fields in the text.
+    const dsn = parseDeliveryStatus(mail.deliveryStatus ?? inlineDeliveryStatus(mail.text))
+    // The address section also lists programs and files ('"|IFS=' ' && exec /usr/local/bin/procmail …"'): no recipients.
+    const named = [...notice.addresses.keys()].map((each) => (isAddress(each) ? each : undefined))
     // "Final-Recipient: RFC822; @mx.example.org": a route without a mailbox; the address section names the recipient.
-    const listed: DsnRecipientFields[] = fromDsn.length > 0
-      ? fromDsn.map((fields, i) => (fields.recipient.startsWith('@') && named[i] ? { ...fields, recipient: named[i] } : fields))
-      : named.map((recipient) => ({ recipient }))
+    const listed: DsnRecipientFields[] = dsn.groups.length > 0
+      ? dsn.groups.flatMap((fields, i) => fields.recipient ? [fields] : named[i] ? [{ ...fields, recipient: named[i] }] : [])
+      : named.flatMap((recipient) => (recipient ? [{ recipient }] : []))
     if (listed.length === 0) {
       // A Sendmail notice forwarded inside another ("Returned mail" carrying the real DSN as message/rfc822).
       const inner = mail.original

@@ -1,5 +1,5 @@
 import type { ParsedMail } from '../mail/index.ts'
-import { asDsnAction, readDeliveryStatus } from './delivery-status-fields.ts'
+import { parseDeliveryStatus } from './delivery-status.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
 
 // SurfControl E-mail Filter (later Websense). The notice (set-of-emails lhost-surfcontrol-*):
@@ -48,7 +48,7 @@ export const surfControl: BounceSource = {
       const failure = FAILURE_LINE.exec(line)
       if (failure) found.set(failure[1].toLowerCase(), { diagnostic: failure[3].trim(), remote: failure[2] })
     }
-    const dsn = readDeliveryStatus(mail.deliveryStatus ?? '')
+    const dsn = parseDeliveryStatus(mail.deliveryStatus)
     for (const fields of dsn.recipients) if (!found.has(fields.recipient.toLowerCase())) found.set(fields.recipient.toLowerCase(), {})
 
     const recipients: RawRecipient[] = [...found].map(([recipient, one]) => {
@@ -57,7 +57,7 @@ export const surfControl: BounceSource = {
         recipient,
         diagnosticCode: one.diagnostic ?? fields?.diagnosticCode,
         status: fields?.status,
-        dsnAction: asDsnAction(fields?.action) ?? 'failed',
+        dsnAction: fields?.action ?? 'failed',
         remoteMta: one.remote ?? fields?.remoteMta,
       }
     })

@@ -4,7 +4,7 @@
 // 550 … (in reply to RCPT TO command)", and a delivery-status part (X-Yandex-Queue-ID).
 
 import type { SmtpCommand } from '../verdict.ts'
-import { rawFromDsn, readDeliveryStatus } from './read-delivery-status.ts'
+import { parseDeliveryStatus, rawFromDsn } from './delivery-status.ts'
 import type { BounceSource } from './types.ts'
 
 // From: mailer-daemon@yandex.ru
@@ -21,7 +21,7 @@ export const yandex: BounceSource = {
   inquire(mail) {
     const isYandex = YANDEX_SENDER.test(mail.headers.get('from') ?? '') || (mail.deliveryStatus ?? '').includes('X-Yandex-Queue-ID')
     if (!isYandex) return undefined
-    const report = readDeliveryStatus(mail.deliveryStatus)
+    const report = parseDeliveryStatus(mail.deliveryStatus)
     if (report.recipients.length === 0) return undefined
     const paragraphs = mail.text.split(/\n\s*\n/).map((paragraph) => paragraph.replace(/\s+/g, ' ').trim())
     return {
