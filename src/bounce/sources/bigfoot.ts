@@ -2,14 +2,12 @@
 // addresses had permanent fatal errors -----", "----- Transcript of session follows -----"
 // with ">>> RCPT TO:<…>" and "<<< 553 …") and a delivery-status part.
 
-import type { SmtpCommand } from '../verdict.ts'
 import { parseDeliveryStatus, rawFromDsn } from './delivery-status.ts'
 import type { BounceSource } from './types.ts'
+import { commandAt } from './smtp-command.ts'
 
 // From: Mail Delivery Subsystem <MAILER-DAEMON@bigfoot.com>  /  Received: by LITEMAIL00.bigfoot.com
 const BIGFOOT_HOST = 'bigfoot.com'
-// >>> RCPT TO:<kijitora@example.org>
-const SESSION_COMMANDS: Readonly<Record<string, SmtpCommand>> = { RCPT: 'RCPT', MAIL: 'MAIL', DATA: 'DATA', HELO: 'HELO', EHLO: 'EHLO' }
 
 export const bigfoot: BounceSource = {
   name: 'Bigfoot',
@@ -19,9 +17,10 @@ export const bigfoot: BounceSource = {
     if (!from.includes(BIGFOOT_HOST) && !mail.headers.getAll('received').some((r) => r.toLowerCase().includes(BIGFOOT_HOST))) return undefined
     const report = parseDeliveryStatus(mail.deliveryStatus)
     if (report.recipients.length === 0) return undefined
+    // >>> RCPT TO:<kijitora@example.org>
     const sent = /^>>>\s*([A-Z]{4})/m.exec(mail.text)
     return {
-      recipients: report.recipients.map((fields) => ({ ...rawFromDsn(fields, report), command: sent ? SESSION_COMMANDS[sent[1]] : undefined })),
+      recipients: report.recipients.map((fields) => ({ ...rawFromDsn(fields, report), command: sent ? commandAt(sent[1]) : undefined })),
     }
   },
 }

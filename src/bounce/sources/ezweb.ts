@@ -7,6 +7,7 @@
 
 import type { SmtpCommand } from '../verdict.ts'
 import type { BounceSource, RawRecipient } from './types.ts'
+import { commandAt } from './smtp-command.ts'
 
 // From: Mail Administrator <Postmaster@ezweb.ne.jp>
 const AU_SENDERS = ['postmaster@ezweb.ne.jp', 'postmaster@au.com']
@@ -23,7 +24,6 @@ const SPAM_SIGN = 'ng'
 const ORIGINAL = '-'.repeat(50)
 // The English lines, as opposed to the Japanese preamble.
 const ASCII_LINE = /^[\x20-\x7e]+$/
-const SESSION_COMMANDS: Readonly<Record<string, SmtpCommand>> = { RCPT: 'RCPT', MAIL: 'MAIL', DATA: 'DATA', HELO: 'HELO', EHLO: 'EHLO' }
 
 export const ezweb: BounceSource = {
   name: 'EZweb',
@@ -57,7 +57,7 @@ export const ezweb: BounceSource = {
       //     >>> RCPT TO:<this-local-part-does-not-exist@ezweb.ne.jp>
       const sent = /^>>>\s*([A-Z]{4})/.exec(line)
       if (sent && current) {
-        current.command = SESSION_COMMANDS[sent[1]]
+        current.command = commandAt(sent[1])
         continue
       }
       //     <<< 550 <this-local-part-does-not-exist@ezweb.ne.jp>: User unknown
@@ -81,7 +81,7 @@ export const ezweb: BounceSource = {
       return {
         recipient: block.recipient,
         diagnosticCode: [...explanation, ...block.reply].join(' ') || undefined,
-        command: block.command ?? (inReplyTo ? SESSION_COMMANDS[inReplyTo] : undefined),
+        command: block.command ?? (inReplyTo ? commandAt(inReplyTo) : undefined),
         ...(isSpam ? { reason: 'filtered' as const } : isExpired ? { reason: 'expired' as const } : {}),
       }
     })

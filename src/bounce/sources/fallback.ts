@@ -3,9 +3,9 @@
 // X-Failed-Recipients), and then only for addresses the text reports on. Conservative by
 // design: an ordinary mail that quotes "550 user unknown" must yield nothing.
 import type { ParsedMail } from '../mail/index.ts'
-import type { SmtpCommand } from '../verdict.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
 import { addressesIn } from './address.ts'
+import { commandInText } from './smtp-command.ts'
 
 /** Local parts and display names of bounce senders (RFC 5321 §4.5.5: the null reverse-path; RFC 3834). Lower-cased. */
 const BOUNCE_SENDERS: readonly string[] = [
@@ -104,7 +104,7 @@ function inquire(mail: ParsedMail): SourceResult | undefined {
   const general = failureParagraph(lines)
   const recipients: RawRecipient[] = addresses.slice(0, MAX_RECIPIENTS).map((recipient) => {
     const diagnosticCode = explanationFor(recipient, lines) ?? general
-    return { recipient, diagnosticCode, command: commandOf((diagnosticCode ?? '').toLowerCase()) }
+    return { recipient, diagnosticCode, command: commandInText(diagnosticCode ?? '') }
   })
   return { recipients }
 }
@@ -212,15 +212,4 @@ function failureParagraph(lines: readonly string[]): string | undefined {
   if (current.length > 0) paragraphs.push(current.join(' '))
   return paragraphs.find((paragraph) => REPLY.test(paragraph)) ??
     paragraphs.find((paragraph) => FAILURE_WORDS.some((word) => paragraph.toLowerCase().includes(word)))
-}
-
-const COMMAND_PHRASES: readonly (readonly [string, SmtpCommand])[] = [
-  ['rcpt to', 'RCPT'],
-  ['mail from', 'MAIL'],
-  ['end of data', 'DATA'],
-]
-
-function commandOf(lowered: string): SmtpCommand | undefined {
-  for (const [phrase, command] of COMMAND_PHRASES) if (lowered.includes(phrase)) return command
-  return undefined
 }

@@ -3,8 +3,8 @@
 // or the same fields written inline in the text when the MIME structure is broken, and tolerates
 // the malformed values real MTAs write ("Action: failure", "Status: 553 5.3.0 …", comments).
 import type { MailPart, ParsedMail } from '../mail/index.ts'
-import type { SmtpCommand } from '../verdict.ts'
 import { inlineDeliveryStatus, parseDeliveryStatus } from './delivery-status.ts'
+import { commandInText } from './smtp-command.ts'
 import type { BounceSource, DsnAction, RawRecipient, SourceResult } from './types.ts'
 
 /**
@@ -48,29 +48,6 @@ export const DELAY_PHRASES: readonly string[] = [
   'this is a warning only',
 ]
 
-/** The SMTP command a bounce says a reply answered. Lower-cased phrase → command. */
-const COMMAND_PHRASES: readonly (readonly [string, SmtpCommand])[] = [
-  // Postfix smtp_proto.c: "(in reply to RCPT TO command)", "(in reply to end of DATA command)"
-  ['in reply to rcpt to command', 'RCPT'],
-  ['in reply to mail from command', 'MAIL'],
-  ['in reply to end of data command', 'DATA'],
-  ['in reply to data command', 'DATA'],
-  ['in reply to message body', 'DATA'],
-  ['in reply to ehlo command', 'EHLO'],
-  ['in reply to helo command', 'HELO'],
-  ['in reply to starttls command', 'TLS'],
-  ['in reply to initial greeting', 'CONN'],
-  // Sendmail deliver.c: ">>> RCPT To:<x@example.jp>", ">>> DATA"
-  ['>>> rcpt to', 'RCPT'],
-  ['>>> mail from', 'MAIL'],
-  ['>>> data', 'DATA'],
-  // Exim: "SMTP error from remote mail server after RCPT TO:<x@example.jp>:"
-  ['after rcpt to:', 'RCPT'],
-  ['after mail from:', 'MAIL'],
-  ['after end of data', 'DATA'],
-  ['after data', 'DATA'],
-]
-
 export const rfc3464: BounceSource = {
   name: 'RFC3464',
   description: 'RFC 3464 delivery status notification: https://www.rfc-editor.org/rfc/rfc3464',
@@ -110,7 +87,7 @@ function inquire(mail: ParsedMail): SourceResult | undefined {
       status: fields.status,
       replyCode: replyCodeOf(diagnosticCode ?? '') ?? replyCodeOf(fields.statusText ?? ''),
       dsnAction,
-      command: commandOf(lowerDiagnostic) ?? commandOf(lowerText),
+      command: commandInText(diagnosticCode ?? '') ?? commandInText(mail.text),
       reason: formatReason(dsnAction, textSaysExpired || EXPIRY_PHRASES.some((p) => lowerDiagnostic.includes(p)), isMailerExit, lowerDiagnostic),
       remoteMta: fields.remoteMta,
       reportingMta: report.reportingMta,
@@ -170,10 +147,6 @@ function replyCodeOf(text: string): string | undefined {
   return match ? match[1] : undefined
 }
 
-function commandOf(lowered: string): SmtpCommand | undefined {
-  for (const [phrase, command] of COMMAND_PHRASES) if (lowered.includes(phrase)) return command
-  return undefined
-}
 
 const MAX_EXPLANATION_LINES = 6
 const FIELD_LINE = /^([A-Za-z][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)$/

@@ -15,3 +15,10 @@ test('reads a transcript command without mistaking longer words', () => {
   assert.equal(commandAt(' DATA'), 'DATA')
   assert.equal(commandAt('database error'), undefined)
 })
+
+test('names the last command a Sendmail transcript sent, and Postfix greeting and body replies', () => {
+  assert.equal(commandInText('>>> MAIL From:<a@example.com>\n<<< 250 OK\n>>> RCPT To:<b@example.jp>\n<<< 550 5.1.1 User unknown'), 'RCPT')
+  assert.equal(commandInText('>>> DATA\n<<< 554 5.7.1 Rejected'), 'DATA')
+  assert.equal(commandInText('host mx.example.jp refused to talk to me: 554 Go away (in reply to initial greeting)'), 'CONN')
+  assert.equal(commandInText('host mx.example.jp said: 552 Message too large (in reply to message body)'), 'DATA')
+})

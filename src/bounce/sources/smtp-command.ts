@@ -21,7 +21,10 @@ const COMMAND_WORDS: readonly (readonly [string, SmtpCommand])[] = [
   ['starttls', 'TLS'],
   ['auth', 'AUTH'],
   ['initial connection', 'CONN'],
+  ['initial greeting', 'CONN'],
   ['greeting', 'CONN'],
+  // Postfix smtp_proto.c: "(in reply to message body)"
+  ['message body', 'DATA'],
   ['connect', 'CONN'],
   ['quit', 'QUIT'],
 ]
@@ -39,13 +42,19 @@ export function commandAt(phrase: string): SmtpCommand | undefined {
 }
 
 const IN_REPLY_TO = 'in reply to '
+const SENT = '>>> '
 const AFTER = ' after '
 
-/** The command named by Postfix's "(in reply to X command)" or Exim's "… after X:". */
+/**
+ * The command named by Postfix's "(in reply to X command)", the last one a Sendmail transcript
+ * sent (">>> RCPT To:<x@example.jp>"), or Exim's "… error … after X:".
+ */
 export function commandInText(text: string): SmtpCommand | undefined {
   const lowered = text.toLowerCase()
   const reply = lowered.lastIndexOf(IN_REPLY_TO)
   if (reply !== -1) return commandAt(lowered.slice(reply + IN_REPLY_TO.length))
+  const sent = lowered.lastIndexOf(SENT)
+  if (sent !== -1) return commandAt(lowered.slice(sent + SENT.length))
   const after = lowered.indexOf(AFTER)
   if (after !== -1 && lowered.lastIndexOf('error', after) !== -1) return commandAt(lowered.slice(after + AFTER.length))
   return undefined
