@@ -168,7 +168,7 @@ async function extremes(list: readonly Extreme[]): Promise<Report> {
   let slowestMs = 0
   const started = performance.now()
   // One function call per input, so that nothing of it stays reachable from this frame.
-  const runOne = (label: string, build: Extreme[1], check: Extreme[2]) => {
+  const runOne = (label: string, build: Extreme[1]) => {
     const built = build()
     const bytes = typeof built === 'string' ? Buffer.from(built, 'latin1') : built
     const at = performance.now()
@@ -179,7 +179,7 @@ async function extremes(list: readonly Extreme[]): Promise<Report> {
     if (ms > EXTREME_INPUT_BOUND_MS) throw new Error(`${label}: parseBounce took ${Math.round(ms)} ms (bound ${EXTREME_INPUT_BOUND_MS})`)
     return { bytes, heldByResults: heapSince() + 0 * results.length }
   }
-  const checkOne = (label: string, bytes: Uint8Array, check: Extreme[2]) => {
+  const checkOne = (bytes: Uint8Array, check: Extreme[2]) => {
     const mail = parseMail(bytes)
     check?.(mail)
     return heapSince() + 0 * mail.text.length
@@ -187,9 +187,9 @@ async function extremes(list: readonly Extreme[]): Promise<Report> {
   for (const [label, build, check] of list) {
     parentPort!.postMessage({ kind: 'input', label } satisfies WorkerMessage)
     // The input's bytes live outside the JS heap (a Buffer); what the heap holds is the results'.
-    const { bytes, heldByResults } = runOne(label, build, check)
+    const { bytes, heldByResults } = runOne(label, build)
     assertAtMost(heldByResults, MAX_RESULT_HEAP_BYTES, `${label}: heap held by the results`)
-    assertAtMost(checkOne(label, bytes, check), MAX_RESULT_HEAP_BYTES, `${label}: heap held by the parsed mail`)
+    assertAtMost(checkOne(bytes, check), MAX_RESULT_HEAP_BYTES, `${label}: heap held by the parsed mail`)
     assertAtMost(heapSince(), MAX_RETAINED_HEAP_BYTES, `${label}: heap left after the results are dropped`)
   }
   return { inputs: list.length, elapsedMs: performance.now() - started, slowestMs, retainedBytes: Math.max(0, heapSince()) }
