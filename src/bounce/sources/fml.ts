@@ -1,6 +1,7 @@
 import type { ParsedMail } from '../mail/index.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
 import { addressIn } from './address.ts'
+import { noticeBefore } from './returned-message.ts'
 
 // fml, the mailing list manager. Its error notices go to the list's admin address and name
 // the address they are about in the first lines, the message after "Original mail as
@@ -19,7 +20,6 @@ const X_MLSERVER = 'fml'
 const MESSAGE_ID_MARK = '.fml'
 const ORIGINAL_MARKS = ['original mail as follows:', 'original mail:']
 
-
 /** fml error notices to a list's admin. */
 export const fml: BounceSource = {
   name: 'FML',
@@ -27,14 +27,7 @@ export const fml: BounceSource = {
   inquire(mail: ParsedMail): SourceResult | undefined {
     if (!(mail.headers.get('x-mlserver') ?? '').toLowerCase().startsWith(X_MLSERVER)) return undefined
     if (!(mail.headers.get('message-id') ?? '').toLowerCase().includes(MESSAGE_ID_MARK)) return undefined
-    const text = mail.text
-    const lower = text.toLowerCase()
-    let end = lower.length
-    for (const mark of ORIGINAL_MARKS) {
-      const at = lower.indexOf(mark)
-      if (at >= 0 && at < end) end = at
-    }
-    const lines = text.slice(0, end).split('\n').map((line) => line.trim()).filter(Boolean)
+    const lines = noticeBefore(mail.text, ORIGINAL_MARKS).split('\n').map((line) => line.trim()).filter(Boolean)
     // Duplicated Message-ID in <neko@example.co.jp>.   (the first line that names an address)
     const recipients: RawRecipient[] = []
     for (const line of lines) {

@@ -13,6 +13,7 @@ import type { ParsedMail } from '../mail/index.ts'
 import type { SmtpCommand } from '../verdict.ts'
 import { parseDeliveryStatus, rawFromDsn } from './delivery-status.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
+import { noticeBefore } from './returned-message.ts'
 
 const GOOGLE_DAEMON = ['mailer-daemon@googlemail.com', 'mailer-daemon@google.com']
 // Delivery to the following recipient failed permanently:
@@ -56,8 +57,7 @@ function readOldLayout(text: string): SourceResult | undefined {
   const lower = text.toLowerCase()
   const start = lower.indexOf(OLD_START)
   if (start === -1) return undefined
-  const ends = OLD_ENDS.map((marker) => text.indexOf(marker, start)).filter((at) => at !== -1)
-  const notice = text.slice(start, ends.length > 0 ? Math.min(...ends) : text.length)
+  const notice = noticeBefore(text, OLD_ENDS, start)
   const isDelayed = notice.slice(0, 200).toLowerCase().includes(OLD_DELAYED)
   const detailsAt = notice.indexOf(TECHNICAL_DETAILS)
   const details = detailsAt === -1 ? '' : notice.slice(detailsAt)

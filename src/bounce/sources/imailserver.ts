@@ -1,6 +1,7 @@
 import type { ParsedMail } from '../mail/index.ts'
 import type { SmtpCommand } from '../verdict.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
+import { noticeBefore } from './returned-message.ts'
 
 // Ipswitch (Progress) IMail Server. Its notice is plain text, one line per recipient, the
 // returned message after "Original message follows." (set-of-emails lhost-imailserver-*):
@@ -44,8 +45,7 @@ export const imailServer: BounceSource = {
     const subject = (mail.headers.get('subject') ?? '').toLowerCase().trim()
     if (!mailer.startsWith(X_MAILER) && subject !== SUBJECT) return undefined
     const text = mail.text
-    const end = text.toLowerCase().indexOf(ORIGINAL_MARK)
-    const lines = (end < 0 ? text : text.slice(0, end)).split('\n')
+    const lines = noticeBefore(text, [ORIGINAL_MARK]).split('\n')
 
     const found: { recipient: string; label?: string }[] = []
     const response: string[] = []
