@@ -71,6 +71,12 @@ function inquire(mail: ParsedMail): SourceResult | undefined {
   const textSaysExpired = EXPIRY_PHRASES.some((phrase) => lowerText.includes(phrase))
   const textSaysDelayed = DELAY_PHRASES.some((phrase) => lowerText.includes(phrase))
 
+  // Split and lower-cased once: a report may list thousands of recipients, each looked for in the text.
+  const lines = text.split('\n')
+  const lowerLines = lines.map((line) => line.toLowerCase())
+  const firstReply = failingReply(lines)
+  const textCommand = commandInText(mail.text)
+
   const recipients: RawRecipient[] = []
   for (const fields of report.recipients) {
     const recipient = fields.recipient
@@ -78,7 +84,7 @@ function inquire(mail: ParsedMail): SourceResult | undefined {
     const hasDiagnosticField = fields.diagnosticCode !== undefined || fields.diagnosticType !== undefined
     const diagnosticCode = hasDiagnosticField
       ? fields.diagnosticCode ?? ''
-      : explanationFor(recipient, text) ?? statusComment(fields.statusText) ?? failingReply(text)
+      : explanationFor(recipient, lines, lowerLines) ?? statusComment(fields.statusText) ?? firstReply
     const lowerDiagnostic = (diagnosticCode ?? '').toLowerCase()
     const isMailerExit = fields.diagnosticType === 'x-unix' && MAILER_EXIT.test(fields.diagnosticCode ?? '')
     recipients.push({
@@ -87,7 +93,7 @@ function inquire(mail: ParsedMail): SourceResult | undefined {
       status: fields.status,
       replyCode: replyCodeOf(diagnosticCode ?? '') ?? replyCodeOf(fields.statusText ?? ''),
       dsnAction,
-      command: commandInText(diagnosticCode ?? '') ?? commandInText(mail.text),
+      command: commandInText(diagnosticCode ?? '') ?? textCommand,
       reason: formatReason(dsnAction, textSaysExpired || EXPIRY_PHRASES.some((p) => lowerDiagnostic.includes(p)), isMailerExit, lowerDiagnostic),
       remoteMta: fields.remoteMta,
       reportingMta: report.reportingMta,
@@ -158,12 +164,11 @@ const QUOTED_FIELD_LINE = /^\s*[A-Za-z][A-Za-z0-9-]*[ \t]*:/
  * the paragraph that names the address, e.g. Postfix's
  *   "<x@example.jp> (expanded from <y@example.jp>): temporary failure. Command output: …"
  */
-function explanationFor(recipient: string, text: string): string | undefined {
+function explanationFor(recipient: string, lines: readonly string[], lowerLines: readonly string[]): string | undefined {
   const lowerRecipient = recipient.toLowerCase()
-  const lines = text.split('\n')
   for (let i = 0; i < lines.length; i++) {
     // A field line ("To: x@example.jp", "Final-Recipient: rfc822; x@example.jp") names the address but explains nothing.
-    if (!lines[i].toLowerCase().includes(lowerRecipient) || QUOTED_FIELD_LINE.test(lines[i])) continue
+    if (!lowerLines[i].includes(lowerRecipient) || QUOTED_FIELD_LINE.test(lines[i])) continue
     const taken: string[] = []
     for (let j = i; j < lines.length && taken.length < MAX_EXPLANATION_LINES; j++) {
       if (j > i && (lines[j].trim() === '' || FIELD_LINE.test(lines[j]))) break
@@ -182,8 +187,8 @@ function explanationFor(recipient: string, text: string): string | undefined {
 const FAILING_REPLY_LINE = /^[45]\d\d[ -]/
 
 /** The first failing SMTP reply quoted in the text: a session transcript's last word. */
-function failingReply(text: string): string | undefined {
-  for (const line of text.split('\n')) {
+function failingReply(lines: readonly string[]): string | undefined {
+  for (const line of lines) {
     const trimmed = line.trim()
     if (FAILING_REPLY_LINE.test(trimmed)) return trimmed
   }
