@@ -3,6 +3,7 @@ import { classifyBounce } from './classify-reply.ts'
 import { parseMail, type ParsedMail } from './mail/index.ts'
 import { isHardBounce, type Reason } from './reason.ts'
 import { SOURCES } from './sources/index.ts'
+import { localAgentReason } from './sources/local-agent.ts'
 import type { BounceSource, DsnAction, RawRecipient } from './sources/types.ts'
 import type { RuleRef, SmtpCommand } from './verdict.ts'
 
@@ -78,20 +79,22 @@ const NOT_FAILURE_ACTION: Readonly<Partial<Record<Reason, DsnAction | ''>>> = {
 function classifyRecipient(raw: RawRecipient, source: string, original: OriginalMessage): BounceResult {
   const diagnosticCode = (raw.diagnosticCode ?? '').trim()
   // The format's own reason goes in as a fact: a vague one (expired, …) is re-examined from the text.
+  // A local delivery agent's own message ("mail.local: unknown user: x") is such a fact too.
+  const sourceReason = raw.reason ?? localAgentReason(diagnosticCode)
   const verdict = classifyBounce({
     text: diagnosticCode,
     status: raw.status,
     replyCode: raw.replyCode,
     command: raw.command,
     remoteHost: raw.remoteMta,
-    sourceReason: raw.reason,
+    sourceReason,
     dsnAction: raw.dsnAction,
   })
   const reason = verdict.reason
   const status = verdict.status
-  const byFormat = raw.reason !== undefined && reason === raw.reason
+  const byFormat = sourceReason !== undefined && reason === sourceReason
   const dsnAction = raw.dsnAction ?? NOT_FAILURE_ACTION[reason] ?? (status.startsWith('4') ? 'delayed' : 'failed')
-  const isFinal = dsnAction === 'failed' || reason === 'expired' || raw.reason === 'expired'
+  const isFinal = dsnAction === 'failed' || reason === 'expired' || sourceReason === 'expired'
   return {
     recipient: raw.recipient.trim().replace(/^<|>$/g, '').toLowerCase(),
     reason,

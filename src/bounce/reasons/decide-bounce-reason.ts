@@ -3,6 +3,7 @@
 // (Sisimai::Reason get/anotherone and each reason's true(), read in Debian's Sisimai 4.25 and
 // its 5.x changes), so that our reasons diff cleanly against Sisimai's on one corpus:
 //   1. a reason the bounce's format decided wins, unless it is one worth re-examining (RETRY);
+//      a re-examined one still holds at its own turn in step 4;
 //   2. a success status is `delivered`;
 //   3. the receiving provider's own reply codes decide (its data/bounce-rules/<provider>.toml);
 //   4. FIRST_PASS: each reason's test, in order: the status's meaning, the SMTP command and the
@@ -129,6 +130,10 @@ export function decideBounceReason(f: BounceFacts): BounceDecision {
   if (f.providerReason !== undefined) return { reason: f.providerReason, by: 'provider' }
 
   for (const reason of FIRST_PASS) {
+    // A retried reason the format gave still passes its own test when its turn comes
+    // (Sisimai's X.true() opens with "return 1 if the reason is already X"): IMail's own
+    // "Unknown user:" line is the address, whatever command a reply would have needed.
+    if (reason === given) return { reason, by: 'source' }
     if (holds(reason, f)) return { reason, by: f.phraseReasons.has(reason) ? 'phrase' : 'status' }
   }
 

@@ -20,7 +20,7 @@ interface Row {
 }
 
 const expected: Row[] = [
-  { recipient: 'alice@example.com', diagnostic: 'Unknown user' },
+  { recipient: 'alice@example.com', diagnostic: 'Unknown user', reason: 'userunknown' },
   { recipient: 'bob@example.org', diagnostic: 'Delivery failed 3 attempts', reason: 'expired' },
 ]
 

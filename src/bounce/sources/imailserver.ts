@@ -1,4 +1,5 @@
 import type { ParsedMail } from '../mail/index.ts'
+import type { Reason } from '../reason.ts'
 import type { SmtpCommand } from '../verdict.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
 import { noticeBefore } from './returned-message.ts'
@@ -28,8 +29,18 @@ const COMMAND_PHRASES: readonly (readonly [string, SmtpCommand])[] = [
   ['data command generated response:', 'DATA'],
   ['body of message generated response:', 'DATA'],
 ]
-// "Delivery failed 20 attempts: x": the queue gave up retrying.
-const GAVE_UP = /^delivery failed \d+ attempts/i
+// IMail's own labels, written by IMail itself, not quoted from a remote reply: they are the
+// format's reason (Sisimai's IMailServer reads the same labels the same way).
+//   "Delivery failed 20 attempts: x": the queue gave up retrying.
+//   "Unknown user: x", "Invalid final delivery userid: x": IMail's own lookup found no such mailbox.
+//   "Unknown host: x": the domain does not resolve.
+//   "User mailbox exceeds allowed size: x": the mailbox is over its quota.
+const LABEL_REASONS: readonly (readonly [RegExp, Reason])[] = [
+  [/^delivery failed \d+ attempts/i, 'expired'],
+  [/^(?:unknown user|invalid final delivery userid)$/i, 'userunknown'],
+  [/^unknown host$/i, 'hostunknown'],
+  [/^user mailbox exceeds allowed size$/i, 'mailboxfull'],
+]
 
 // "Unknown user: kijitora@example.com"
 const LABELED = /^(.+?):[ \t]*<?([^\s<>]+@[^\s<>]+?)>?\s*$/
@@ -83,7 +94,7 @@ export const imailServer: BounceSource = {
       recipient,
       diagnosticCode: [label, responseText].filter(Boolean).join(' ') || undefined,
       command,
-      reason: label && GAVE_UP.test(label) ? 'expired' : undefined,
+      reason: label === undefined ? undefined : LABEL_REASONS.find(([pattern]) => pattern.test(label.trim()))?.[1],
       dsnAction: 'failed',
     }))
     return { recipients }

@@ -25,10 +25,12 @@ const BOUNDARY_MARK = 'boundary_(id_'
 const SUBJECT = 'delivery notification: '
 const REPORT_START = 'this report relates to a message you sent'
 
-// Its canned "Reason:" texts that name the SMTP command the remote host refused.
+// Its canned "Reason:" texts that name the SMTP command the remote host refused. Only
+// "Server rejected MAIL FROM address" names one: "Remote SMTP server has rejected address"
+// says the address was refused, not at which step of the session, so it claims no command
+// (Sisimai's MessagingServer reads none from it either).
 const COMMAND_OF_REASON: readonly (readonly [string, SmtpCommand])[] = [
   ['server rejected mail from address', 'MAIL'],
-  ['remote smtp server has rejected address', 'RCPT'],
 ]
 
 /** Messaging Server / PMDF "Delivery Notification" reports. */

@@ -21,7 +21,7 @@ interface Row {
 
 const expected: Row[] = [
   { recipient: 'alice@example.com', diagnostic: '550 5.1.1 <alice@example.com>... User unknown', command: 'RCPT' },
-  { recipient: 'bob@example.org', diagnostic: 'Unable to deliver message to <bob@example.org>' },
+  { recipient: 'bob@example.org', diagnostic: 'Unable to deliver message to <bob@example.org>', reason: 'userunknown' },
 ]
 
 test('trendMicro reads one row per recipient of its notice', () => {

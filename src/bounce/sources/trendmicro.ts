@@ -1,4 +1,5 @@
 import type { ParsedMail } from '../mail/index.ts'
+import type { Reason } from '../reason.ts'
 import type { SmtpCommand } from '../verdict.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
 
@@ -21,6 +22,10 @@ const RECEIVED_MARK = 'interscan'
 // Subject: Mail could not be delivered (en), メッセージを配信できません。, メール配信に失敗しました (ja)
 const SUBJECTS = ['mail could not be delivered', 'メッセージを配信できません。', 'メール配信に失敗しました']
 
+// The first layout is InterScan's own line, not a remote reply: it reports the address itself as
+// undeliverable ("Please check if address is correct.") and no session transcript follows.
+// Sisimai's InterScanMSS reads it as userunknown; so do we, a retried reason the classifier
+// still re-examines against the text.
 const UNABLE = /Unable to deliver message to <([^\s<>]+@[^\s<>]+)>/i
 // Sent <<< RCPT TO:<kijitora@example.co.jp>
 const SENT = /<<<\s+([A-Za-z]{4})\b[^<]*<([^\s<>]+@[^\s<>]+)>/
@@ -40,7 +45,7 @@ export const trendMicro: BounceSource = {
       headers.getAll('received').some((line) => line.toLowerCase().includes(RECEIVED_MARK))
     if (!isInterScan) return undefined
 
-    const found: { recipient: string; diagnostic?: string; command?: SmtpCommand }[] = []
+    const found: { recipient: string; diagnostic?: string; command?: SmtpCommand; reason?: Reason }[] = []
     for (const raw of mail.text.split('\n')) {
       const line = raw.trim()
       const sent = SENT.exec(line)
@@ -54,9 +59,11 @@ export const trendMicro: BounceSource = {
         continue
       }
       const unable = UNABLE.exec(line)
-      if (unable) found.push({ recipient: unable[1], diagnostic: line.replace(/^Reason:\s*/i, '') })
+      if (unable) found.push({ recipient: unable[1], diagnostic: line.replace(/^Reason:\s*/i, ''), reason: 'userunknown' })
     }
-    const recipients: RawRecipient[] = found.map((one) => ({ recipient: one.recipient, diagnosticCode: one.diagnostic, command: one.command, dsnAction: 'failed' }))
+    const recipients: RawRecipient[] = found.map((one) => ({
+      recipient: one.recipient, diagnosticCode: one.diagnostic, command: one.command, dsnAction: 'failed', reason: one.reason,
+    }))
     return recipients.length > 0 ? { recipients } : undefined
   },
 }

@@ -10,7 +10,8 @@ const expected: Readonly<Record<string, readonly Readonly<Record<string, string>
   "verizon-01.eml": [
     {
       "recipient": "2125550100@vzwpix.com",
-      "diagnostic": "No valid recipients for this MM"
+      "diagnostic": "No valid recipients for this MM",
+      "reason": "userunknown"
     }
   ]
 }

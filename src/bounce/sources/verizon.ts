@@ -10,6 +10,9 @@ const MMS_SENDER = /sysadmin@[^>\s]*vzwpix\.com/i
 const SMS_SENDER = 'post_master@vtext.com'
 // Error: No valid recipients for this MM
 const ERROR_LINE = /^Error:\s*(.+)$/m
+// The MMS gateway's own error line (not a remote reply) when the handset number it was given is
+// not one of its subscribers: the address is the reason (Sisimai's Verizon reads it as userunknown).
+const NO_VALID_RECIPIENTS = 'no valid recipients for this mm'
 // To: 0000000000@vzwpix.com  /    RCPT TO: 0000000000@vtext.com
 const MMS_RECIPIENT = /^To:\s*(.+)$/m
 const SMS_RECIPIENT = /^\s*RCPT TO:\s*(.+)$/gm
@@ -23,6 +26,7 @@ export const verizon: BounceSource = {
     const isSms = from.toLowerCase().includes(SMS_SENDER) || mail.headers.getAll('received').some((r) => r.includes('.vtext.com ('))
     if (!isMms && !isSms) return undefined
     const diagnosticCode = ERROR_LINE.exec(mail.text)?.[1].trim()
+    const reason = isMms && diagnosticCode?.toLowerCase().startsWith(NO_VALID_RECIPIENTS) ? 'userunknown' as const : undefined
     const addresses: string[] = []
     if (isMms) {
       const originalAt = mail.text.indexOf('Original Message:')
@@ -34,7 +38,7 @@ export const verizon: BounceSource = {
     const recipients: RawRecipient[] = addresses
       .map((address) => (/<([^>]+)>/.exec(address)?.[1] ?? address).trim())
       .filter((address) => address.includes('@'))
-      .map((recipient) => ({ recipient, diagnosticCode }))
+      .map((recipient) => ({ recipient, diagnosticCode, reason }))
     return recipients.length > 0 ? { recipients } : undefined
   },
 }
