@@ -1,0 +1,1 @@
+export { startDnsServer, type SimDnsServer, type SimDnsServerOptions } from './dns-server.ts'
