@@ -17,9 +17,20 @@ const expected: Readonly<Record<string, readonly Readonly<Record<string, string>
     {
       "recipient": "late@example.org",
       "status": "4.4.7",
+      "replyCode": "421",
       "dsnAction": "failed",
       "reason": "expired",
-      "diagnostic": "Message expired"
+      "diagnostic": "421 4.4.0 Unable to connect (554 4.4.7 Message expired"
+    }
+  ],
+  "amazonses-03.eml": [
+    {
+      "recipient": "full@example.jp",
+      "status": "5.0.0",
+      "replyCode": "550",
+      "dsnAction": "failed",
+      "remoteMta": "[192.0.2.25]",
+      "diagnostic": "550 5.2.2 <full@example.jp>... Mailbox is full, it can't take more"
     }
   ],
   "amazonses-02.eml": [

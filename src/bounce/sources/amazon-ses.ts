@@ -50,7 +50,28 @@ function readNotice(mail: ParsedMail): SourceResult | undefined {
 }
 
 function withExpiry(raw: RawRecipient): RawRecipient {
-  return raw.diagnosticCode?.toLowerCase().includes(EXPIRED_MARK) ? { ...raw, reason: 'expired' } : raw
+  const quoted = withRemoteReply(raw)
+  return quoted.diagnosticCode?.toLowerCase().includes(EXPIRED_MARK) ? { ...quoted, reason: 'expired' } : quoted
+}
+
+// SES writes its own code and words first, then quotes the receiving server's reply. What the
+// receiver said is the diagnostic: its code is the one that failed (Sisimai's AmazonSES takes the
+// quoted status over SES's catch-all too).
+//   5.1.0 - Unknown address error 550-'5.7.1 <…>... Access denied' (delivery attempts: 0)
+//     → SES's name for its own 5.1.0 is dropped: the receiver did not say "unknown address".
+const QUOTED_REPLY = /^[245]\.\d{1,3}\.\d{1,3} - [^']*?\b([245]\d\d)[- ]'(.+)'/
+//   554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2 Connection timed out>
+//     → "421 4.4.2 Connection timed out (554 4.4.7 Message expired: …)": SES's notice is kept after it.
+const LAST_REPLY = /^(.*?)<([245]\d\d[ -][245]\.\d{1,3}\.\d{1,3}\b[^<>]*)>\s*$/
+
+function withRemoteReply(raw: RawRecipient): RawRecipient {
+  const text = raw.diagnosticCode
+  if (text === undefined) return raw
+  const quoted = QUOTED_REPLY.exec(text)
+  if (quoted) return { ...raw, diagnosticCode: `${quoted[1]} ${quoted[2].trim()}`, replyCode: quoted[1] }
+  const last = LAST_REPLY.exec(text)
+  if (last) return { ...raw, diagnosticCode: `${last[2].trim()} (${last[1].trim()})`, replyCode: last[2].slice(0, 3) }
+  return raw
 }
 
 // SNS wraps the SES event: {"Type":"Notification", "Message":"{\"notificationType\":\"Bounce\",…}"};
