@@ -1,0 +1,40 @@
+/** DKIM signing algorithms todoku signs with (RFC 6376, RFC 8463). */
+export type DkimAlgorithm = 'rsa-sha256' | 'ed25519-sha256'
+
+export const DKIM_ALGORITHMS: readonly DkimAlgorithm[] = ['rsa-sha256', 'ed25519-sha256']
+
+export interface DkimKey {
+  /** the `s=` selector; its public key is published at `<selector>._domainkey.<domain>` */
+  readonly selector: string
+  readonly algorithm: DkimAlgorithm
+  /** PKCS#8 PEM. Stored as given: protect the data folder like a key file. */
+  readonly privateKeyPem: string
+}
+
+export interface NewSendingDomain {
+  /** the domain name, stored lower-cased */
+  readonly name: string
+  readonly tenantId: string
+  /** one key per selector; both an RSA and an Ed25519 key sign every message */
+  readonly dkimKeys: readonly DkimKey[]
+  /** where VERP bounces go (`bounce+<token>@<bounceDomain>`); default: the domain itself */
+  readonly bounceDomain?: string
+  /** refuse to deliver without STARTTLS, whatever the receiver's MTA-STS says */
+  readonly requireTls: boolean
+}
+
+export interface SendingDomain extends NewSendingDomain {
+  readonly createdAtMs: number
+  readonly updatedAtMs: number
+}
+
+/** Sending domains and their keys. */
+export interface DomainStore {
+  /** create or replace (keys included) a sending domain */
+  putDomain(domain: NewSendingDomain): Promise<SendingDomain>
+  getDomain(name: string): Promise<SendingDomain | undefined>
+  /** all domains, or a tenant's; sorted by name */
+  listDomains(tenantId?: string): Promise<SendingDomain[]>
+  /** true when there was one to delete */
+  deleteDomain(name: string): Promise<boolean>
+}

@@ -1,0 +1,147 @@
+import type { DatabaseSync } from 'node:sqlite'
+import { TodokuError } from '../../core/index.ts'
+import { STORE_ERRORS } from '../errors.ts'
+import { MAX_ADDRESS_LENGTH } from '../message-store.ts'
+import { inTransaction } from './connection.ts'
+
+export interface Migration {
+  readonly version: number
+  readonly description: string
+  readonly sql: string
+}
+
+/**
+ * The schema, as the list of steps that built it; a database records the last step applied
+ * in `schema_version`. Append new steps, never edit applied ones. Times are epoch ms
+ * integers; ids are `createId` strings; JSON columns hold tags, metadata and event data.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'messages, contents, recipients (the queue), attempts, events, sending domains, DKIM keys, API keys',
+    sql: `
+      CREATE TABLE messages (
+        id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL,
+        idempotency_key TEXT,
+        mail_from TEXT NOT NULL,
+        sending_domain TEXT NOT NULL,
+        pool TEXT,
+        tags TEXT NOT NULL,
+        metadata TEXT NOT NULL,
+        size_bytes INTEGER NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE UNIQUE INDEX messages_idempotency ON messages (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
+
+      -- The bytes, once per message, apart from the row the queue reads often.
+      CREATE TABLE message_contents (
+        message_id TEXT PRIMARY KEY REFERENCES messages (id) ON DELETE CASCADE,
+        content BLOB NOT NULL
+      );
+
+      CREATE TABLE recipients (
+        id TEXT PRIMARY KEY,
+        message_id TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        address TEXT NOT NULL CHECK (length(address) BETWEEN 3 AND ${MAX_ADDRESS_LENGTH}),
+        domain TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('queued', 'leased', 'delivered', 'deferred', 'failed', 'expired')),
+        attempt_count INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        lease_owner TEXT,
+        lease_expires_at INTEGER,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE UNIQUE INDEX recipients_message ON recipients (message_id, position);
+      -- The claim query's index: only claimable rows, earliest first; delivered rows stay out of it.
+      CREATE INDEX recipients_due ON recipients (next_attempt_at) WHERE state IN ('queued', 'deferred');
+      CREATE INDEX recipients_leased ON recipients (lease_expires_at) WHERE state = 'leased';
+
+      CREATE TABLE attempts (
+        id INTEGER PRIMARY KEY,
+        recipient_id TEXT NOT NULL REFERENCES recipients (id) ON DELETE CASCADE,
+        at INTEGER NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('delivered', 'deferred', 'failed', 'expired')),
+        egress_ip TEXT,
+        egress_name TEXT,
+        mx_host TEXT,
+        reply_code TEXT,
+        enhanced_status TEXT,
+        reply_text TEXT,
+        verdict_reason TEXT,
+        verdict_action TEXT,
+        verdict_rule TEXT,
+        transcript TEXT,
+        duration_ms INTEGER
+      );
+      CREATE INDEX attempts_recipient ON attempts (recipient_id, id);
+
+      -- seq is the cursor: AUTOINCREMENT never reuses a number, even after old events are pruned.
+      CREATE TABLE events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        type TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        tenant_id TEXT NOT NULL,
+        message_id TEXT,
+        recipient_id TEXT,
+        data TEXT NOT NULL
+      );
+      CREATE INDEX events_tenant ON events (tenant_id, seq);
+      CREATE INDEX events_message ON events (message_id, seq) WHERE message_id IS NOT NULL;
+      CREATE INDEX events_recipient ON events (recipient_id, seq) WHERE recipient_id IS NOT NULL;
+      CREATE INDEX events_at ON events (at);
+
+      CREATE TABLE sending_domains (
+        name TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL,
+        bounce_domain TEXT,
+        require_tls INTEGER NOT NULL CHECK (require_tls IN (0, 1)),
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX sending_domains_tenant ON sending_domains (tenant_id, name);
+
+      CREATE TABLE dkim_keys (
+        domain TEXT NOT NULL REFERENCES sending_domains (name) ON DELETE CASCADE,
+        selector TEXT NOT NULL,
+        algorithm TEXT NOT NULL CHECK (algorithm IN ('rsa-sha256', 'ed25519-sha256')),
+        private_key_pem TEXT NOT NULL,
+        PRIMARY KEY (domain, selector)
+      );
+
+      CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE,
+        scopes TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        revoked_at INTEGER
+      );
+      CREATE INDEX api_keys_tenant ON api_keys (tenant_id, created_at);
+    `,
+  },
+]
+
+/** Bring the database up to the last migration, each step in its own transaction. */
+export function migrate(db: DatabaseSync, file: string): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)')
+  const latest = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0
+  inTransaction(db, () => {
+    const row = db.prepare('SELECT max(version) AS version FROM schema_version').get() as { version: number | null }
+    const current = row.version ?? 0
+    if (current > latest) {
+      throw new TodokuError(
+        STORE_ERRORS.SCHEMA_TOO_NEW,
+        `opening the SQLite store at ${file}: its schema is version ${current}, this todoku knows up to ${latest}; run a newer todoku`,
+      )
+    }
+    for (const migration of MIGRATIONS) {
+      if (migration.version <= current) continue
+      db.exec(migration.sql)
+      db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(migration.version)
+    }
+  })
+}
