@@ -1,6 +1,6 @@
 import { isIP } from 'node:net'
 import type { Random } from '../core/index.ts'
-import { DnsError, DnsFailure, type MxRecord, type Resolver } from '../dns/index.ts'
+import { DnsError, DnsFailure, normalizeDnsName, type MxRecord, type Resolver } from '../dns/index.ts'
 
 /** One mail exchanger of a route, with its addresses: IPv4 first, then IPv6. */
 export interface MxHost {
@@ -55,7 +55,7 @@ export async function resolveRoute(domain: string, deps: { dns: Resolver; random
     return failRoute(error as DnsError)
   }
 
-  const exchanges = records.map((record) => ({ priority: record.priority, name: normalizeExchange(record.exchange) }))
+  const exchanges = records.map((record) => ({ priority: record.priority, name: normalizeDnsName(record.exchange) }))
   // RFC 7505 §3: "0 ." as the only MX says the domain accepts no mail. A null MX mixed with
   // real ones breaks §3 ("MUST NOT advertise any other MX RR"): the null one is unusable, the
   // others are tried.
@@ -82,7 +82,7 @@ export async function resolveRoute(domain: string, deps: { dns: Resolver; random
 /** RFC 5321 §5.1: no MX records, so the domain's own address records are the MX, priority 0. */
 async function implicitRoute(domain: string, dns: Resolver): Promise<Route> {
   const lookup = await lookUpHost(domain, dns)
-  const name = normalizeExchange(domain)
+  const name = normalizeDnsName(domain)
   if (lookup.addresses.length > 0) return { kind: 'hosts', hosts: [{ name, priority: 0, addresses: lookup.addresses }] }
   if (lookup.temporary !== undefined) return failRoute(lookup.temporary)
   return {
@@ -121,12 +121,6 @@ function failureOf(error: unknown): DnsFailure {
 function failRoute(error: DnsError): Route {
   if (DnsFailure.isTemporary(error.failure)) return { kind: 'fail', permanent: false, reason: 'networkerror', detail: error.message }
   return { kind: 'fail', permanent: true, reason: 'hostunknown', detail: error.message }
-}
-
-/** 'MX1.Example.JP.' → 'mx1.example.jp'; the root ('.' or '', a null MX) → '' */
-function normalizeExchange(exchange: string): string {
-  const lower = exchange.toLowerCase()
-  return lower.endsWith('.') ? lower.slice(0, -1) : lower
 }
 
 /** The same host listed twice is tried once, at its best priority. */
