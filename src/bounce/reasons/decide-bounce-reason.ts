@@ -112,8 +112,9 @@ function holds(reason: Reason, f: BounceFacts): boolean {
       // Elsewhere only when the status says nothing more precise than "refused".
       return meaning === '' || meaning === 'onhold' || meaning === 'undefined' || meaning === 'securityerror' || meaning === 'systemerror'
     case 'hostunknown':
-      // A lookup that failed ("try again", "SERVFAIL") is the network, not a missing domain.
-      if (f.phraseReasons.has('networkerror')) return false
+      // A lookup that failed ("try again", "SERVFAIL") is the network, not a missing domain; a domain
+      // that takes no mail (null MX, an MX answer Postfix cannot use) exists: 5.4.4 there is notaccept.
+      if (f.phraseReasons.has('networkerror') || f.phraseReasons.has('notaccept')) return false
       return meaning === 'hostunknown' || phrase
     case 'spamdetected':
       return meaning === 'spamdetected' || (phrase && !BEFORE_DATA.has(command))

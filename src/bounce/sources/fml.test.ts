@@ -20,7 +20,7 @@ interface Row {
 }
 
 const expected: Row[] = [
-  { recipient: 'outsider@example.com', diagnostic: 'NOT MEMBER article from' },
+  { recipient: 'outsider@example.com', diagnostic: 'NOT MEMBER article from', reason: 'rejected' },
 ]
 
 test('fml reads one row per recipient of its notice', () => {
