@@ -15,7 +15,7 @@ export function createSqliteApiKeyStore(context: SqliteContext): ApiKeyStore {
   const { db } = context
   const insert = db.prepare('INSERT INTO api_keys (id, tenant_id, name, token_hash, scopes, created_at) VALUES (?, ?, ?, ?, ?, ?)')
   const selectActiveByHash = db.prepare('SELECT * FROM api_keys WHERE token_hash = ? AND revoked_at IS NULL')
-  const selectByTenant = db.prepare('SELECT * FROM api_keys WHERE tenant_id = ? ORDER BY created_at, id')
+  const selectByTenant = db.prepare('SELECT * FROM api_keys WHERE tenant_id = ? ORDER BY created_at, rowid')
   const revoke = db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')
 
   return {

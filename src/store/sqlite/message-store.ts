@@ -87,7 +87,8 @@ export function createSqliteMessageStore(context: SqliteContext): SqliteMessageS
     if (message.idempotencyKey !== undefined) {
       const existing = findByIdempotencyKey.get(message.tenantId, message.idempotencyKey) as { id: string } | undefined
       if (existing !== undefined) {
-        const recipients = selectRecipientIds.all(existing.id) as unknown as { id: string; address: string }[]
+        const rows = selectRecipientIds.all(existing.id) as unknown as { id: string; address: string }[]
+        const recipients = rows.map((row) => ({ id: row.id, address: row.address }))
         return { messageId: existing.id, recipients, isReplay: true }
       }
     }
