@@ -23,6 +23,17 @@ const expected: Readonly<Record<string, readonly Readonly<Record<string, string>
       "remoteMta": "mx.example.org",
       "diagnostic": "User unknown in local recipient table"
     }
+  ],
+  // "(state 18)", the end of DATA, with only the catch-all 5.7.0: the recipient side's filter.
+  "gmail-03.eml": [
+    {
+      "recipient": "reader@example.net",
+      "dsnAction": "failed",
+      "command": "DATA",
+      "reason": "filtered",
+      "remoteMta": "mx.example.net",
+      "diagnostic": "550 550 5.7.0 Message refused by local rules (state 18)."
+    }
   ]
 }
 

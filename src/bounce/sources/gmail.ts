@@ -10,6 +10,8 @@
 //   delivery-status part with per-recipient fields.
 
 import type { ParsedMail } from '../mail/index.ts'
+import type { Reason } from '../reason.ts'
+import { findStatus } from '../scan-reply.ts'
 import type { SmtpCommand } from '../verdict.ts'
 import { parseDeliveryStatus, rawFromDsn } from './delivery-status.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
@@ -36,6 +38,15 @@ const GAVE_UP = ['The recipient server did not accept our requests to connect', 
 // "(state 14)": the stage of Gmail's SMTP session the reply answered.
 const STATE_COMMANDS: Readonly<Record<string, SmtpCommand>> = {
   '6': 'TLS', '8': 'AUTH', '9': 'AUTH', '12': 'AUTH', '13': 'EHLO', '14': 'RCPT', '15': 'DATA', '17': 'DATA', '18': 'DATA',
+}
+// What each stage means when the reply says no more (no enhanced status, or only its class's
+// catch-all X.Y.0): a refusal at RCPT is the address, one at the end of DATA the recipient side's
+// filter, one at EHLO the client being blocked, one at AUTH or TLS Gmail's session failing (Sisimai's
+// Gmail reads the stages the same way). A specific status ("550 550 5.2.2 … (state 14)") is
+// left to the classifier; so is every reason here it re-examines (systemerror, userunknown).
+const STATE_REASONS: Readonly<Record<string, Reason>> = {
+  '6': 'systemerror', '8': 'systemerror', '9': 'systemerror', '12': 'norelaying', '13': 'blocked',
+  '14': 'userunknown', '15': 'filtered', '17': 'filtered', '18': 'filtered',
 }
 // The response from the remote server was:  /  The response was:
 const NEW_RESPONSE = /^The response (?:from the remote server )?was:\s*$/m
@@ -81,11 +92,14 @@ function readDiagnostic(details: string): Omit<RawRecipient, 'recipient'> {
   const reply = replyAt === -1 ? undefined : flat.slice(replyAt + REMOTE_REPLY.length).trim()
   const state = /\(state (\d+)\)\.?$/.exec(reply ?? '')
   const isGivenUp = GAVE_UP.some((phrase) => flat.includes(phrase))
+  const status = findStatus(reply ?? '')
+  const stageReason = state && (status === '' || status.endsWith('.0')) ? STATE_REASONS[state[1]] : undefined
+  const reason = isGivenUp ? 'expired' : stageReason
   return {
     diagnosticCode: reply ?? flat.replace(/^Technical details of (?:permanent|temporary) failure:\s*/, ''),
     command: state ? STATE_COMMANDS[state[1]] : undefined,
     remoteMta: remote ? remote[1] : undefined,
-    ...(isGivenUp ? { reason: 'expired' as const } : {}),
+    ...(reason ? { reason } : {}),
   }
 }
 
