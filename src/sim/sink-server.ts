@@ -159,8 +159,11 @@ export async function startSinkServer(options: SinkServerOptions = {}): Promise<
     onData(stream: SMTPServerDataStream, session, callback) {
       const recipients = session.envelope.rcptTo.map((r) => r.address)
       if (recipients.some((r) => localPart(r) === 'disconnect-in-data')) {
+        // drop once the message has started to arrive: the client has had the 354 by then
+        const drop = () => dropConnection(session.id)
+        stream.once('data', drop)
+        stream.once('end', drop)
         stream.resume()
-        dropConnection(session.id)
         return
       }
       const chunks: Buffer[] | undefined = keepBodies ? [] : undefined

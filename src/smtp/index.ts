@@ -12,3 +12,7 @@ export {
   openSmtpConnection,
   type SmtpConnection, type SmtpConnectionOptions, type TransactionResult, type RecipientResult,
 } from './client-connection.ts'
+export {
+  createConnectionPool,
+  type ConnectionPool, type ConnectionPoolOptions, type ConnectionPoolStats, type PooledConnection,
+} from './connection-pool.ts'
