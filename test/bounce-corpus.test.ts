@@ -52,6 +52,24 @@ const DELIBERATE_DISAGREEMENTS: readonly { file: string; recipient: string; ours
     ours: { recipient: 'kijitora@y.example.ca', reason: 'ratelimited' },
     why: 'Yahoo\'s [TSS04] "temporarily deferred due to unexpected volume or user complaints" is a 421 throttle: slow down and retry (data/bounce-rules/yahoo.toml, as the replies corpus), not a permanent `rejected`',
   },
+  {
+    file: 'lhost-office365-04.eml',
+    recipient: 'otsu-sakaba-hunter-nyaaaaaaan@ezweb.ne.jp',
+    ours: { recipient: 'otsu-sakaba-hunter-neko-nyaaaaaaan@ezweb.ne.jp', reason: 'filtered' },
+    why: 'a label typo: the golden address comes from a <mailto:> link\'s href; Final-Recipient, the notice, the original To: and the golden diagnostic itself all name otsu-sakaba-hunter-neko-nyaaaaaaan',
+  },
+  {
+    file: 'lhost-powermta-03.eml',
+    recipient: 'kijitora@libsisimai.org',
+    ours: { recipient: 'kijitora@libsisimai.org', reason: 'userunknown' },
+    why: 'PowerMTA\'s own X-PowerMTA-BounceCategory says bad-mailbox and the reply "User Unknown"; p5 and rb label it userunknown, only go says suspend',
+  },
+  {
+    file: 'lhost-exim-46.eml',
+    recipient: 'kijitora@example.com',
+    ours: { recipient: 'kijitora@example.com', reason: 'requireptr' },
+    why: '"554 5.7.1 Missing reverse DNS for <ip>" at the greeting is a refusal for the missing PTR record, requireptr by the taxonomy\'s own definition (as exim-32/33/39 "no reverse DNS" are labelled); Sisimai\'s list lacks the wording',
+  },
 ]
 
 // Sisimai's invented codes (x.0.9yy, x.9.yyy) never appear on the wire: left out of the status figure, as the scorer does.

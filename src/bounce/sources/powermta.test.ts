@@ -9,7 +9,7 @@ const fixture = (file: string) => parseMail(readFileSync(new URL(`../../../test/
 
 // One row per recipient of test/fixtures/bounces/powermta-01.eml; `diagnostic` is a substring of diagnosticCode.
 const EXPECTED = [
-  { recipient: "nobody@example.jp", status: "5.1.1", dsnAction: "failed", remoteMta: "mx.example.jp", diagnostic: "550 5.1.1 <nobody@example.jp>... User unknown" },
+  { recipient: "nobody@example.jp", status: "5.1.1", dsnAction: "failed", remoteMta: "mx.example.jp", reason: "userunknown", diagnostic: "550 5.1.1 <nobody@example.jp>... User unknown" },
 ]
 
 test('PowerMTA reads every recipient of its notice, with status, command and the remote reply', () => {
