@@ -1,8 +1,19 @@
 import type { DatabaseSync } from 'node:sqlite'
 import { TodokuError } from '../../core/index.ts'
 import { STORE_ERRORS } from '../errors.ts'
+import { DKIM_ALGORITHMS } from '../domain-store.ts'
 import { MAX_ADDRESS_LENGTH } from '../message-store.ts'
+import { RECIPIENT_STATES } from '../recipient-state.ts'
 import { inTransaction } from './connection.ts'
+
+/**
+ * `column = 'a' OR column = 'b' …`: a CHECK written as `column IN ('a', 'b', …)` cost
+ * about 6 µs more per row written (SQLite 3.53, six values; measured 7.7 against 1.6 µs
+ * per recipient insert), as if the list were built afresh for each row.
+ */
+function isOneOf(column: string, values: readonly string[]): string {
+  return values.map((value) => `${column} = '${value}'`).join(' OR ')
+}
 
 export interface Migration {
   readonly version: number
@@ -46,7 +57,7 @@ export const MIGRATIONS: readonly Migration[] = [
         position INTEGER NOT NULL,
         address TEXT NOT NULL CHECK (length(address) BETWEEN 3 AND ${MAX_ADDRESS_LENGTH}),
         domain TEXT NOT NULL,
-        state TEXT NOT NULL CHECK (state IN ('queued', 'leased', 'delivered', 'deferred', 'failed', 'expired')),
+        state TEXT NOT NULL CHECK (${isOneOf('state', RECIPIENT_STATES)}),
         attempt_count INTEGER NOT NULL DEFAULT 0,
         next_attempt_at INTEGER NOT NULL,
         lease_owner TEXT,
@@ -62,7 +73,7 @@ export const MIGRATIONS: readonly Migration[] = [
         id INTEGER PRIMARY KEY,
         recipient_id TEXT NOT NULL REFERENCES recipients (id) ON DELETE CASCADE,
         at INTEGER NOT NULL,
-        outcome TEXT NOT NULL CHECK (outcome IN ('delivered', 'deferred', 'failed', 'expired')),
+        outcome TEXT NOT NULL CHECK (${isOneOf('outcome', ['delivered', 'deferred', 'failed', 'expired'])}),
         egress_ip TEXT,
         egress_name TEXT,
         mx_host TEXT,
@@ -78,9 +89,11 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX attempts_recipient ON attempts (recipient_id, id);
 
       -- seq is the cursor: AUTOINCREMENT never reuses a number, even after old events are pruned.
+      -- Every index here is written per recipient at insert: no index on id (createId makes
+      -- it unique) or on at alone (sinceMs filters within a tenant's, a message's or a recipient's events).
       CREATE TABLE events (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        id TEXT NOT NULL UNIQUE,
+        id TEXT NOT NULL,
         type TEXT NOT NULL,
         at INTEGER NOT NULL,
         tenant_id TEXT NOT NULL,
@@ -91,7 +104,6 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX events_tenant ON events (tenant_id, seq);
       CREATE INDEX events_message ON events (message_id, seq) WHERE message_id IS NOT NULL;
       CREATE INDEX events_recipient ON events (recipient_id, seq) WHERE recipient_id IS NOT NULL;
-      CREATE INDEX events_at ON events (at);
 
       CREATE TABLE sending_domains (
         name TEXT PRIMARY KEY,
@@ -106,7 +118,7 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE dkim_keys (
         domain TEXT NOT NULL REFERENCES sending_domains (name) ON DELETE CASCADE,
         selector TEXT NOT NULL,
-        algorithm TEXT NOT NULL CHECK (algorithm IN ('rsa-sha256', 'ed25519-sha256')),
+        algorithm TEXT NOT NULL CHECK (${isOneOf('algorithm', DKIM_ALGORITHMS)}),
         private_key_pem TEXT NOT NULL,
         PRIMARY KEY (domain, selector)
       );
