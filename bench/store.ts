@@ -36,6 +36,7 @@ try {
     settledThisTurn = 0
   }
   const started = performance.now()
+  const insertCpu = process.cpuUsage()
   await Promise.all(
     Array.from({ length: CALLERS }, async () => {
       while (next < INSERTS) {
@@ -50,9 +51,10 @@ try {
   )
   const insertSeconds = (performance.now() - started) / 1_000
   const insertsPerSecond = INSERTS / insertSeconds
-  console.log(`inserts: ${INSERTS} × ${MESSAGE_BYTES / 1024} KB, ${CALLERS} callers: ${insertSeconds.toFixed(2)} s, ${Math.round(insertsPerSecond)} durable inserts/s, ~${(INSERTS / Math.max(commits, 1)).toFixed(1)} inserts per commit`)
+  console.log(`inserts: ${INSERTS} × ${MESSAGE_BYTES / 1024} KB, ${CALLERS} callers: ${insertSeconds.toFixed(2)} s, ${Math.round(insertsPerSecond)} durable inserts/s, ~${(INSERTS / Math.max(commits, 1)).toFixed(1)} inserts per commit, ${describeCpu(insertCpu, INSERTS)}`)
 
   const claimStarted = performance.now()
+  const claimCpu = process.cpuUsage()
   let completed = 0
   for (;;) {
     const nowMs = Date.now()
@@ -69,9 +71,15 @@ try {
   }
   const claimSeconds = (performance.now() - claimStarted) / 1_000
   const claimsPerSecond = completed / claimSeconds
-  console.log(`claim + complete: ${completed} recipients in batches of ${CLAIM_LIMIT}: ${claimSeconds.toFixed(2)} s, ${Math.round(claimsPerSecond)} recipients/s`)
+  console.log(`claim + complete: ${completed} recipients in batches of ${CLAIM_LIMIT}: ${claimSeconds.toFixed(2)} s, ${Math.round(claimsPerSecond)} recipients/s, ${describeCpu(claimCpu, completed)}`)
   await store.close()
   console.log(`store-inserts-per-s ${Math.round(insertsPerSecond)} claim-complete-per-s ${Math.round(claimsPerSecond)}`)
 } finally {
   rmSync(root, { recursive: true, force: true })
+}
+
+/** CPU time (user + system, this process) per item since `start`: what a busy machine disturbs less than wall time. */
+function describeCpu(start: NodeJS.CpuUsage, items: number): string {
+  const used = process.cpuUsage(start)
+  return `${((used.user + used.system) / items).toFixed(0)} µs CPU each`
 }
