@@ -6,7 +6,7 @@
 // Line ends: a message on the wire ends its lines with CRLF, but a message read from a file may
 // use bare LF. Both are accepted: a bare LF counts as CRLF (as mailauth and nodemailer do), so a
 // body hashes the same whichever line ends it was stored with. A bare CR is an ordinary byte.
-import { createHash } from 'node:crypto'
+import { createHash, hash as oneShotHash } from 'node:crypto'
 import { TodokuError } from '../core/index.ts'
 import { DKIM_ERRORS } from './errors.ts'
 
@@ -31,7 +31,51 @@ const TAB = 0x09
 
 /** The canonical form of a message body (everything after the blank line ending the header). */
 export function canonicalizeBody(body: Uint8Array, canonicalization: Canonicalization): Buffer {
-  return canonicalization === 'relaxed' ? relaxBody(body) : simplifyBody(body)
+  const { content, needsFinalCrlf } = canonicalBodyParts(body, canonicalization)
+  return needsFinalCrlf ? Buffer.concat([content, CRLF]) : toBuffer(content)
+}
+
+/**
+ * The canonical body as a view of `body` (no copy when it is canonical already) plus whether a
+ * CRLF must follow it: so hashing needs no concatenation.
+ */
+export function canonicalBodyParts(body: Uint8Array, canonicalization: Canonicalization): { content: Uint8Array; needsFinalCrlf: boolean } {
+  const bytes = body instanceof Buffer ? new Uint8Array(body.buffer, body.byteOffset, body.byteLength) : body
+  if (canonicalization === 'simple') return { content: simplifyBody(bytes), needsFinalCrlf: false }
+  if (!isRelaxedAsIs(bytes)) return { content: relaxBody(bytes), needsFinalCrlf: false }
+  // Canonical already, but for its trailing empty lines (and maybe its final CRLF).
+  let end = bytes.length
+  while (end >= 4 && bytes[end - 1] === LF && bytes[end - 2] === CR && bytes[end - 3] === LF && bytes[end - 4] === CR) end -= 2
+  if (end === 2 && bytes[0] === CR && bytes[1] === LF) end = 0
+  if (end === 0) return { content: bytes.subarray(0, 0), needsFinalCrlf: false }
+  const endsWithCrlf = end >= 2 && bytes[end - 1] === LF && bytes[end - 2] === CR
+  return { content: bytes.subarray(0, end), needsFinalCrlf: !endsWithCrlf }
+}
+
+const CRLF = Buffer.from('\r\n', 'latin1')
+
+function toBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+}
+
+/**
+ * Whether relaxed canonicalization would leave `body` as it is, but for trailing empty lines and
+ * a missing final CRLF: no HTAB, no WSP run, no WSP before a line end or at the end, no bare LF.
+ * Most bodies (base64, quoted-printable, generated HTML) pass, and are then hashed in place: this
+ * scan reads each byte once and writes nothing, about three times faster than relaxBody.
+ */
+function isRelaxedAsIs(bytes: Uint8Array): boolean {
+  let previous = LF
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i]
+    if (byte <= SP) {
+      if (byte === TAB || (byte === SP && previous === SP) || (byte === LF && previous !== CR) || (previous === SP && (byte === CR || byte === LF))) {
+        return false
+      }
+    }
+    previous = byte
+  }
+  return previous !== SP
 }
 
 /**
@@ -49,6 +93,10 @@ function relaxBody(body: Uint8Array): Buffer {
   let pendingSpace = false
   for (let i = 0; i < length; i++) {
     const byte = body[i]
+    if (byte > SP && lineHasContent && !pendingSpace) {
+      out[written++] = byte
+      continue
+    }
     if (byte === SP || byte === TAB) {
       pendingSpace = true
       continue
@@ -86,7 +134,7 @@ function relaxBody(body: Uint8Array): Buffer {
 }
 
 /** RFC 6376 §3.4.3: trailing empty lines go; an empty body is one CRLF. Bare LFs become CRLF. */
-function simplifyBody(body: Uint8Array): Buffer {
+function simplifyBody(body: Uint8Array): Uint8Array {
   let end = body.length
   // Trailing line ends (CRLF or bare LF) are cut, then exactly one CRLF is put back.
   while (end > 0 && body[end - 1] === LF) {
@@ -157,15 +205,17 @@ export interface BodyHash {
  * then append to the message), verifiers must honour it.
  */
 export function computeBodyHash(body: Uint8Array, canonicalization: Canonicalization, options?: { lengthLimit?: number }): BodyHash {
-  const canonical = canonicalizeBody(body, canonicalization)
   const limit = options?.lengthLimit
   if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 0)) {
     throw new TodokuError(DKIM_ERRORS.ARGUMENT_INVALID, `computing a DKIM body hash: lengthLimit ${limit}: expected a non-negative integer`)
   }
-  const hashed = limit === undefined || limit >= canonical.length ? canonical : canonical.subarray(0, limit)
-  return {
-    bodyHash: createHash('sha256').update(hashed).digest('base64'),
-    canonicalLength: canonical.length,
-    hashedLength: hashed.length,
+  const { content, needsFinalCrlf } = canonicalBodyParts(body, canonicalization)
+  const canonicalLength = content.length + (needsFinalCrlf ? 2 : 0)
+  const hashedLength = limit === undefined ? canonicalLength : Math.min(limit, canonicalLength)
+  if (!needsFinalCrlf || hashedLength <= content.length) {
+    // crypto.hash: one call, no Hash object (the common case: the body ends with its CRLF).
+    return { bodyHash: oneShotHash('sha256', content.subarray(0, hashedLength), 'base64'), canonicalLength, hashedLength }
   }
+  const hash = createHash('sha256').update(content).update(CRLF.subarray(0, hashedLength - content.length))
+  return { bodyHash: hash.digest('base64'), canonicalLength, hashedLength }
 }

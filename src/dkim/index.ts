@@ -3,6 +3,7 @@ export { canonicalizeBody, canonicalizeHeaderField, computeBodyHash, Canonicaliz
 export {
   signMessage,
   signMessageAsync,
+  dkimSignatureFields,
   checkSigner,
   DkimAlgorithm,
   DEFAULT_HEADERS_TO_SIGN,

@@ -9,7 +9,7 @@ import { dkimVerify } from 'mailauth/lib/dkim/verify.js'
 import { createManualClock } from '../core/index.ts'
 import { generateDkimKeys, type DkimKeys } from './keys.ts'
 import { loadDkimSigner } from './keys.ts'
-import { signMessage, signMessageAsync, type DkimSigner } from './sign.ts'
+import { dkimSignatureFields, signMessage, signMessageAsync, type DkimSigner } from './sign.ts'
 
 const clock = createManualClock(Date.UTC(2025, 10, 4, 10, 0, 0))
 const DOMAIN = 'mail.example.test'
@@ -223,6 +223,14 @@ describe('signMessage, what a verifier must then refuse', () => {
     const signed = Buffer.from(signMessage(FIXTURES['plain text'], [keys.rsa, keys.ed25519], { clock })).toString('latin1')
     const withSecondFrom = signed.replace(/\r\nFrom: /, '\r\nFrom: "Mallory" <m@evil.test>\r\nFrom: ')
     assert.deepEqual(await verify(Buffer.from(withSecondFrom, 'latin1'), keys.zone), ['fail', 'fail'])
+  })
+})
+
+describe('dkimSignatureFields', () => {
+  it('gives the fields that signMessage puts in front of the message', () => {
+    const message = FIXTURES.multipart
+    const fields = dkimSignatureFields(message, [keys.rsa, keys.ed25519], { clock })
+    assert.deepEqual(Buffer.concat([fields, message]), Buffer.from(signMessage(message, [keys.rsa, keys.ed25519], { clock })))
   })
 })
 
