@@ -10,9 +10,14 @@ export interface MailHeaders {
   getAll(name: string): string[]
 }
 
-/** Parses a header block (a binary string, LF line ends, without the blank line that ends it). */
+/**
+ * Parses a header block (a binary string, LF line ends, without the blank line that ends it).
+ * Values are decoded (RFC 2047, raw 8-bit) when first asked for: a returned message carries
+ * dozens of Received and DKIM fields no source reads.
+ */
 export function parseHeaderBlock(block: string): MailHeaders {
-  const fields: [string, string][] = []
+  const names: string[] = []
+  const raws: string[] = []
   let name = ''
   let value = ''
   // Walks the lines by index: no array of lines, no regexp per line (this runs for every
@@ -35,7 +40,10 @@ export function parseHeaderBlock(block: string): MailHeaders {
       from = end + 1
       continue
     }
-    if (name && fields.length < MAX_HEADER_FIELDS) fields.push([name, decodeHeaderValue(value.trim())])
+    if (name && names.length < MAX_HEADER_FIELDS) {
+      names.push(name)
+      raws.push(value.trim())
+    }
     name = ''
     if (colon !== -1) {
       name = block.slice(from, colon).trimEnd().toLowerCase()
@@ -43,8 +51,11 @@ export function parseHeaderBlock(block: string): MailHeaders {
     }
     from = end + 1
   }
-  if (name && fields.length < MAX_HEADER_FIELDS) fields.push([name, decodeHeaderValue(value.trim())])
-  return headersOf(fields)
+  if (name && names.length < MAX_HEADER_FIELDS) {
+    names.push(name)
+    raws.push(value.trim())
+  }
+  return new LazyHeaders(names, raws, decodeHeaderValue)
 }
 
 /**
@@ -66,36 +77,82 @@ function fieldNameEnd(block: string, from: number, end: number): number {
 /** Lookups answered by scanning the fields in order; from the next one on, an index by name answers. */
 const SCANNED_LOOKUPS = 4
 
+const keepValue = (value: string): string => value
+
+/** Headers over fields whose values are already decoded. */
 export function headersOf(fields: readonly (readonly [string, string])[]): MailHeaders {
-  // The mail reader asks a header section for two or three fields; every source asks the top
-  // headers for the fields it knows, ~100 lookups a mail. Scan for the first few, then index.
-  let lookups = 0
-  let byName: Map<string, string[]> | undefined
-  const indexed = (): Map<string, string[]> | undefined => {
-    if (byName || ++lookups <= SCANNED_LOOKUPS) return byName
-    byName = new Map()
-    for (const [name, value] of fields) {
-      const values = byName.get(name)
-      if (values) values.push(value)
-      else byName.set(name, [value])
-    }
-    return byName
+  return new LazyHeaders(fields.map(([name]) => name), fields.map(([, value]) => value), keepValue)
+}
+
+/**
+ * Headers over names (lower-cased) and raw values, each value decoded once, on first use. A
+ * class, not an object literal with a getter and closures: every header section of every mail
+ * makes one, and V8 builds such literals through the runtime, at several times the cost.
+ */
+class LazyHeaders implements MailHeaders {
+  readonly #names: readonly string[]
+  readonly #raws: readonly string[]
+  readonly #decode: (raw: string) => string
+  readonly #decoded: (string | undefined)[] = []
+  #fields: (readonly [string, string])[] | undefined = undefined
+  #lookups = 0
+  #byName: Map<string, number[]> | undefined = undefined
+
+  constructor(names: readonly string[], raws: readonly string[], decode: (raw: string) => string) {
+    this.#names = names
+    this.#raws = raws
+    this.#decode = decode
   }
-  return {
-    fields,
-    get(wanted) {
-      const key = wanted.toLowerCase()
-      const index = indexed()
-      if (index) return index.get(key)?.[0]
-      for (const [name, value] of fields) if (name === key) return value
-      return undefined
-    },
-    getAll(wanted) {
-      const key = wanted.toLowerCase()
-      const index = indexed()
-      if (index) return [...(index.get(key) ?? [])]
-      return fields.filter(([name]) => name === key).map(([, value]) => value)
-    },
+
+  get fields(): readonly (readonly [string, string])[] {
+    if (!this.#fields) {
+      const fields: (readonly [string, string])[] = []
+      for (let i = 0; i < this.#names.length; i++) fields.push([this.#names[i], this.#valueAt(i)])
+      this.#fields = fields
+    }
+    return this.#fields
+  }
+
+  get(wanted: string): string | undefined {
+    const key = wanted.toLowerCase()
+    const index = this.#indexed()
+    if (index) {
+      const at = index.get(key)
+      return at === undefined ? undefined : this.#valueAt(at[0])
+    }
+    const i = this.#names.indexOf(key)
+    return i === -1 ? undefined : this.#valueAt(i)
+  }
+
+  getAll(wanted: string): string[] {
+    const key = wanted.toLowerCase()
+    const index = this.#indexed()
+    const values: string[] = []
+    if (index) {
+      const at = index.get(key)
+      if (at) for (const i of at) values.push(this.#valueAt(i))
+      return values
+    }
+    for (let i = 0; i < this.#names.length; i++) if (this.#names[i] === key) values.push(this.#valueAt(i))
+    return values
+  }
+
+  #valueAt(i: number): string {
+    return (this.#decoded[i] ??= this.#decode(this.#raws[i]))
+  }
+
+  // The mail reader asks a header section for two or three fields; the sources ask the top
+  // headers for a few more. Scan for the first few, then index.
+  #indexed(): Map<string, number[]> | undefined {
+    if (this.#byName || ++this.#lookups <= SCANNED_LOOKUPS) return this.#byName
+    const byName = new Map<string, number[]>()
+    for (let i = 0; i < this.#names.length; i++) {
+      const at = byName.get(this.#names[i])
+      if (at) at.push(i)
+      else byName.set(this.#names[i], [i])
+    }
+    this.#byName = byName
+    return byName
   }
 }
 
