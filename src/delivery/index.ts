@@ -15,3 +15,10 @@ export {
   type FetchMtaStsPolicy,
   type HttpsPolicyFetcherOptions,
 } from './mta-sts.ts'
+export { planRetry, DEFAULT_RETRY_CONFIG, type RetryConfig, type RetryRequest, type RetryVerdict, type RetryPlan } from './retry-schedule.ts'
+export { encodeVerp, decodeVerp, VERP_PREFIX, MIN_VERP_SECRET_BYTES, type VerpTarget, type VerpOptions } from './verp.ts'
+export {
+  choosePool, checkEgressConfig, createRoundRobinShaping,
+  type EgressSource, type EgressPool, type PoolRule, type EgressConfig, type PoolChoiceInput,
+  type ShapingPolicy, type ShapingRequest, type ShapingDecision, type ShapingOutcome,
+} from './egress.ts'
