@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import { registerBounce } from './bounce.ts'
+import { registerConfig } from './config.ts'
 import { registerReply } from './reply.ts'
 import { registerValidate } from './validate.ts'
 
@@ -9,6 +10,7 @@ export type RegisterCommand = (program: Command) => void
 /** Every command, in help order. Registered explicitly, never as an import side effect. */
 export const COMMANDS: readonly RegisterCommand[] = [
   registerBounce,
+  registerConfig,
   registerReply,
   registerValidate,
 ]

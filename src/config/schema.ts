@@ -1,0 +1,136 @@
+// Every key of todoku's config file, once: type, unit, default and description. The typed
+// config (`TodokuConfig`), the loader's checks, the environment variable names and
+// docs/config.md (`todoku config --docs`) all come from here.
+import { isIP } from 'node:net'
+import { LOG_LEVELS, type LogLevel } from '../log/index.ts'
+import {
+  boolean, byteSize, duration, integer, ipAddress, oneOf, optional, path, port, string, stringList, tableList,
+  type ConfigOf,
+} from './field.ts'
+
+/** RFC 1035 host name labels: what an EHLO name (RFC 5321 §4.1.1.1) and a pool or source name may be. */
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i
+const NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/i
+const NAME_EXPECTED = 'a name of letters, digits, - and _ (at most 64)'
+
+/** 'ip' or 'ip:port' or '[ipv6]:port', as node:dns setServers takes them. */
+function isDnsServer(text: string): boolean {
+  const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(text)
+  if (bracketed !== null) return isIP(bracketed[1]) === 6 && (bracketed[2] === undefined || Number(bracketed[2]) <= 65_535)
+  if (isIP(text) !== 0) return true
+  const withPort = /^([\d.]+):(\d{1,5})$/.exec(text)
+  return withPort !== null && isIP(withPort[1]) === 4 && Number(withPort[2]) <= 65_535
+}
+
+export const EGRESS_SOURCE_SCHEMA = {
+  name: string({ description: 'how pools and logs refer to this source', pattern: NAME, expected: NAME_EXPECTED }),
+  address: ipAddress({ description: 'the local IP address connections are made from (it must be on this machine); its PTR should name `ehloName`' }),
+  ehloName: string({ description: 'the name this source gives in EHLO', pattern: HOST_NAME, expected: 'a host name (RFC 5321 §4.1.1.1)' }),
+}
+
+export const EGRESS_POOL_SCHEMA = {
+  name: string({ description: 'how sending domains, tags and the API pick this pool', pattern: NAME, expected: NAME_EXPECTED }),
+  kind: oneOf(['dedicated', 'shared'], { description: '`dedicated`: one sender’s reputation; `shared`: several senders’ mail mixed', default: 'shared' }),
+  sources: stringList({ description: 'names of the egress sources in this pool', expected: 'egress source names' }),
+}
+
+export const CONFIG_SCHEMA = {
+  dataDir: path({ description: 'folder for the SQLite database (`todoku.db`) and the generated VERP secret; created if missing', default: '.todoku' }),
+  api: {
+    host: string({ description: 'address the HTTP API listens on; `0.0.0.0` for every interface', default: '127.0.0.1' }),
+    port: port({ description: 'TCP port of the HTTP API (`0`: any free port)', default: 8580 }),
+  },
+  submission: {
+    enabled: boolean({ description: 'run the SMTP submission server (AUTH with API keys)', default: true }),
+    host: string({ description: 'address SMTP submission listens on', default: '127.0.0.1' }),
+    port: port({ description: 'TCP port of SMTP submission (587 needs privileges; `0`: any free port)', default: 2587 }),
+    tls: {
+      certFile: optional(path({ description: 'PEM certificate (chain) offered with STARTTLS; without it STARTTLS is not offered' })),
+      keyFile: optional(path({ description: 'PEM private key of `certFile`' })),
+    },
+  },
+  delivery: {
+    mxPort: port({ description: 'TCP port of receiving mail servers (25; tests point it at a sink)', default: 25 }),
+    ehloName: optional(string({ description: 'EHLO name when no egress sources are configured', pattern: HOST_NAME, expected: 'a host name' }), '(this machine’s host name)'),
+    connectTimeoutMs: duration({ description: 'TCP connect and greeting wait per MX address (Postfix smtp_connect_timeout)', default: 30_000, min: 1 }),
+    commandTimeoutMs: duration({ description: 'wait for the reply to each SMTP command (RFC 5321 §4.5.3.2: 5 minutes)', default: 300_000, min: 1 }),
+    dataTimeoutMs: duration({ description: 'wait for the reply after the message data (RFC 5321 §4.5.3.2: 10 minutes)', default: 600_000, min: 1 }),
+    idleTimeoutMs: duration({ description: 'how long an idle connection is kept for the next message to the same host', default: 5_000 }),
+    maxConnectionsPerHost: integer({ description: 'open connections per (egress source, MX host)', default: 10, min: 1, max: 1000 }),
+    maxMessagesPerConnection: integer({ description: 'messages sent over one connection before it is closed', default: 100, min: 1, max: 100_000 }),
+    maxRecipientsPerTransaction: integer({ description: 'recipients of one domain sent in one SMTP transaction (RFC 5321 §4.5.3.1.8: servers take at least 100)', default: 100, min: 1, max: 1000 }),
+    concurrency: integer({ description: 'message × domain deliveries in flight at once', default: 200, min: 1, max: 10_000 }),
+    leaseMs: duration({ description: 'how long a claimed delivery is ours; a crashed node’s claims come back after it', default: 600_000, min: 1000 }),
+    pollIntervalMs: duration({ description: 'how often the queue is checked when nothing woke delivery up', default: 1_000, min: 1 }),
+    retry: {
+      baseDelayMs: duration({ description: 'delay after the first temporary failure; it doubles per attempt', default: 300_000, min: 1 }),
+      maxDelayMs: duration({ description: 'longest delay between two attempts', default: 14_400_000, min: 1 }),
+      maxAgeMs: duration({ description: 'a message still undelivered this long after it was queued expires (Postfix maximal_queue_lifetime)', default: 432_000_000, min: 1 }),
+    },
+  },
+  egress: {
+    sources: tableList(EGRESS_SOURCE_SCHEMA, { description: 'egress sources: local IP address and EHLO name. None: the system picks the address and the EHLO name is `delivery.ehloName`', default: [] }),
+    pools: tableList(EGRESS_POOL_SCHEMA, { description: 'egress pools: named groups of sources. None: one shared pool `default` of every source', default: [] }),
+    defaultPool: string({ description: 'the pool a message uses when its sending domain, tags and API call name none', default: 'default', pattern: NAME, expected: NAME_EXPECTED }),
+  },
+  dns: {
+    servers: stringList({ description: 'name servers to ask (`ip` or `ip:port`); empty: the system’s resolvers', default: [], item: isDnsServer, expected: "'ip' or 'ip:port'" }),
+    timeoutMs: duration({ description: 'per DNS query try', default: 5_000, min: 1 }),
+    tries: integer({ description: 'tries per name server', default: 2, min: 1, max: 10 }),
+  },
+  verp: {
+    secret: optional(string({ description: 'HMAC key of VERP return paths (`bounce+<token>@…`); at least 16 characters', pattern: /^.{16,}$/s, expected: 'at least 16 characters' }), '(generated once into `<dataDir>/verp-secret`)'),
+  },
+  mtaSts: {
+    enabled: boolean({ description: 'fetch receivers’ MTA-STS policies (RFC 8461) and enforce those in `enforce` mode', default: true }),
+  },
+  log: {
+    level: oneOf<LogLevel>(LOG_LEVELS, { description: 'lowest level written to stdout as JSON lines', default: 'info' }),
+  },
+  limits: {
+    maxMessageBytes: byteSize({ description: 'largest message accepted by the API and SMTP submission', default: 25 * 1024 * 1024, min: 1024 }),
+    maxRecipients: integer({ description: 'most recipients (to + cc + bcc) in one message', default: 1000, min: 1, max: 100_000 }),
+  },
+}
+
+/** The whole config, as `loadConfig` returns it: validated, typed, deep-frozen. */
+export type TodokuConfig = ConfigOf<typeof CONFIG_SCHEMA>
+export type EgressSourceConfig = ConfigOf<typeof EGRESS_SOURCE_SCHEMA>
+export type EgressPoolConfig = ConfigOf<typeof EGRESS_POOL_SCHEMA>
+
+/**
+ * Checks between keys, after each key has been read on its own: names that must resolve,
+ * pairs that go together. Each returns `[key, problem]` pairs.
+ */
+export function crossCheckConfig(config: TodokuConfig): [string, string][] {
+  const problems: [string, string][] = []
+  const { sources, pools, defaultPool } = config.egress
+  const sourceNames = new Set<string>()
+  sources.forEach((source, index) => {
+    if (sourceNames.has(source.name)) problems.push([`egress.sources[${index}].name`, `${JSON.stringify(source.name)}: expected a name no other source has`])
+    sourceNames.add(source.name)
+  })
+  const poolNames = new Set<string>()
+  pools.forEach((pool, index) => {
+    if (poolNames.has(pool.name)) problems.push([`egress.pools[${index}].name`, `${JSON.stringify(pool.name)}: expected a name no other pool has`])
+    poolNames.add(pool.name)
+    pool.sources.forEach((name, at) => {
+      if (!sourceNames.has(name)) problems.push([`egress.pools[${index}].sources[${at}]`, `${JSON.stringify(name)}: expected the name of an egress source (${[...sourceNames].join(', ') || 'none is configured'})`])
+    })
+    if (pool.sources.length === 0) problems.push([`egress.pools[${index}].sources`, 'empty: expected at least one egress source name'])
+  })
+  if (pools.length > 0 && !poolNames.has(defaultPool)) {
+    problems.push(['egress.defaultPool', `${JSON.stringify(defaultPool)}: expected the name of a configured pool (${[...poolNames].join(', ')})`])
+  }
+  if (pools.length === 0 && defaultPool !== 'default') {
+    problems.push(['egress.defaultPool', `${JSON.stringify(defaultPool)}: no egress.pools are configured, so the only pool is "default"`])
+  }
+  const { certFile, keyFile } = config.submission.tls
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    problems.push([certFile === undefined ? 'submission.tls.certFile' : 'submission.tls.keyFile', 'missing: certFile and keyFile go together'])
+  }
+  if (config.delivery.retry.maxDelayMs < config.delivery.retry.baseDelayMs) {
+    problems.push(['delivery.retry.maxDelayMs', `${config.delivery.retry.maxDelayMs} ms: expected at least delivery.retry.baseDelayMs (${config.delivery.retry.baseDelayMs} ms)`])
+  }
+  return problems
+}
