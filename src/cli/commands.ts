@@ -1,6 +1,8 @@
 import type { Command } from 'commander'
 import { registerBounce } from './bounce.ts'
 import { registerConfig } from './config.ts'
+import { registerDomain } from './domain.ts'
+import { registerKey } from './key.ts'
 import { registerReply } from './reply.ts'
 import { registerValidate } from './validate.ts'
 
@@ -11,6 +13,8 @@ export type RegisterCommand = (program: Command) => void
 export const COMMANDS: readonly RegisterCommand[] = [
   registerBounce,
   registerConfig,
+  registerDomain,
+  registerKey,
   registerReply,
   registerValidate,
 ]
