@@ -7,6 +7,7 @@ export {
   type TodokuConfig,
   type EgressSourceConfig,
   type EgressPoolConfig,
+  type EgressRuleConfig,
 } from './schema.ts'
 export { renderConfigDocs } from './config-docs.ts'
 export { CONFIG_ERRORS, ConfigError } from './errors.ts'

@@ -126,3 +126,8 @@ test('every schema key has a type, a description and a default (or says it is re
     if (key.endsWith('Bytes')) assert.equal(field.unit, 'bytes', `${key} is a size`)
   }
 })
+
+test('docs/config.md is what the schema generates (run `todoku config --docs > docs/config.md` after changing the schema)', async () => {
+  const { readFileSync } = await import('node:fs')
+  assert.equal(readFileSync(new URL('../../docs/config.md', import.meta.url), 'utf8'), renderConfigDocs())
+})

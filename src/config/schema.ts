@@ -34,6 +34,12 @@ export const EGRESS_POOL_SCHEMA = {
   sources: stringList({ description: 'names of the egress sources in this pool', expected: 'egress source names' }),
 }
 
+export const EGRESS_RULE_SCHEMA = {
+  sendingDomain: optional(string({ description: 'match messages from this sending domain', pattern: HOST_NAME, expected: 'a domain name' }), '(any)'),
+  tag: optional(string({ description: 'match messages with this tag', expected: 'a tag' }), '(any)'),
+  pool: string({ description: 'the pool matching messages use', pattern: NAME, expected: NAME_EXPECTED }),
+}
+
 export const CONFIG_SCHEMA = {
   dataDir: path({ description: 'folder for the SQLite database (`todoku.db`) and the generated VERP secret; created if missing', default: '.todoku' }),
   api: {
@@ -71,6 +77,7 @@ export const CONFIG_SCHEMA = {
   egress: {
     sources: tableList(EGRESS_SOURCE_SCHEMA, { description: 'egress sources: local IP address and EHLO name. None: the system picks the address and the EHLO name is `delivery.ehloName`', default: [] }),
     pools: tableList(EGRESS_POOL_SCHEMA, { description: 'egress pools: named groups of sources. None: one shared pool `default` of every source', default: [] }),
+    rules: tableList(EGRESS_RULE_SCHEMA, { description: 'which pool a message uses, by sending domain and tag; the first matching rule wins, after a pool the API call names', default: [] }),
     defaultPool: string({ description: 'the pool a message uses when its sending domain, tags and API call name none', default: 'default', pattern: NAME, expected: NAME_EXPECTED }),
   },
   dns: {
@@ -97,6 +104,7 @@ export const CONFIG_SCHEMA = {
 export type TodokuConfig = ConfigOf<typeof CONFIG_SCHEMA>
 export type EgressSourceConfig = ConfigOf<typeof EGRESS_SOURCE_SCHEMA>
 export type EgressPoolConfig = ConfigOf<typeof EGRESS_POOL_SCHEMA>
+export type EgressRuleConfig = ConfigOf<typeof EGRESS_RULE_SCHEMA>
 
 /**
  * Checks between keys, after each key has been read on its own: names that must resolve,
@@ -118,6 +126,11 @@ export function crossCheckConfig(config: TodokuConfig): [string, string][] {
       if (!sourceNames.has(name)) problems.push([`egress.pools[${index}].sources[${at}]`, `${JSON.stringify(name)}: expected the name of an egress source (${[...sourceNames].join(', ') || 'none is configured'})`])
     })
     if (pool.sources.length === 0) problems.push([`egress.pools[${index}].sources`, 'empty: expected at least one egress source name'])
+  })
+  const knownPools = pools.length > 0 ? poolNames : new Set(['default'])
+  config.egress.rules.forEach((rule, index) => {
+    if (!knownPools.has(rule.pool)) problems.push([`egress.rules[${index}].pool`, `${JSON.stringify(rule.pool)}: expected the name of a configured pool (${[...knownPools].join(', ')})`])
+    if (rule.sendingDomain === undefined && rule.tag === undefined) problems.push([`egress.rules[${index}]`, 'matches every message: expected sendingDomain, tag or both (use egress.defaultPool for the rest)'])
   })
   if (pools.length > 0 && !poolNames.has(defaultPool)) {
     problems.push(['egress.defaultPool', `${JSON.stringify(defaultPool)}: expected the name of a configured pool (${[...poolNames].join(', ')})`])
