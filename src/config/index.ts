@@ -10,6 +10,7 @@ export {
   type EgressRuleConfig,
 } from './schema.ts'
 export { renderConfigDocs } from './config-docs.ts'
+export { resolveVerpSecret, VERP_SECRET_FILE_NAME } from './verp-secret.ts'
 export { CONFIG_ERRORS, ConfigError } from './errors.ts'
 export { environmentVariableOf, listFields, type Field, type Section, type ConfigOf } from './field.ts'
 export { parseDuration, parseByteSize, formatDuration, formatByteSize } from './units.ts'
