@@ -22,3 +22,6 @@ export {
   type EgressSource, type EgressPool, type PoolRule, type EgressConfig, type PoolChoiceInput,
   type ShapingPolicy, type ShapingRequest, type ShapingDecision, type ShapingOutcome,
 } from './egress.ts'
+export { startDelivery, type Delivery, type DeliveryDeps, type DeliveryStats } from './scheduler.ts'
+export { resolveDeliveryConfig, DELIVERY_DEFAULTS, type DeliveryConfig, type ResolvedDeliveryConfig } from './delivery-config.ts'
+export { envelopeAddress } from './envelope-address.ts'
