@@ -4,6 +4,8 @@ import { registerConfig } from './config.ts'
 import { registerDomain } from './domain.ts'
 import { registerKey } from './key.ts'
 import { registerReply } from './reply.ts'
+import { registerSend } from './send.ts'
+import { registerServe } from './serve.ts'
 import { registerValidate } from './validate.ts'
 
 /** A CLI command: adds itself to the program. */
@@ -16,5 +18,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerDomain,
   registerKey,
   registerReply,
+  registerSend,
+  registerServe,
   registerValidate,
 ]

@@ -1,0 +1,145 @@
+// The whole of todoku in process on loopback: a DNS server with made-up zones, a sink SMTP
+// server as the recipients' MX, and startTodoku wired exactly as `todoku serve` wires it
+// (real store in a temp data folder, real resolver, real API over HTTP). Nothing leaves 127.0.0.1.
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import { authenticate } from 'mailauth'
+import { loadConfig } from '../src/config/index.ts'
+import { generateDkimKeys } from '../src/dkim/index.ts'
+import { createNodeResolver, type Zone } from '../src/dns/index.ts'
+import { createMemoryLog } from '../src/log/index.ts'
+import { startTodoku } from '../src/main.ts'
+import { startDnsServer, startSinkServer } from '../src/sim/index.ts'
+
+const SENDING_DOMAIN = 'sender.example'
+const RECIPIENT_DOMAIN = 'rcpt.example'
+
+async function startWorld(t: import('node:test').TestContext) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'todoku-e2e-'))
+  t.after(() => rmSync(dataDir, { recursive: true, force: true }))
+  const sink = await startSinkServer({ keepBodies: true })
+  t.after(() => sink.close())
+  const keys = await generateDkimKeys(SENDING_DOMAIN)
+  const zone: Zone = {
+    [RECIPIENT_DOMAIN]: { MX: [[10, `mx.${RECIPIENT_DOMAIN}`]] },
+    [`mx.${RECIPIENT_DOMAIN}`]: { A: [sink.host] },
+    [SENDING_DOMAIN]: { TXT: ['v=spf1 ip4:127.0.0.1 -all'] },
+    [keys.rsa.dnsName]: { TXT: [keys.rsa.publicKeyDnsRecord] },
+    [keys.ed25519.dnsName]: { TXT: [keys.ed25519.publicKeyDnsRecord] },
+  }
+  const dns = await startDnsServer(zone)
+  t.after(() => dns.close())
+
+  const config = loadConfig({
+    file: join(dataDir, 'config.toml'),
+    text: [
+      `dataDir = ${JSON.stringify(dataDir)}`,
+      '[api]',
+      'port = 0',
+      '[submission]',
+      'port = 0',
+      '[delivery]',
+      `mxPort = ${sink.port}`,
+      'ehloName = "mta.sender.example"',
+      'connectTimeoutMs = "2s"',
+      'commandTimeoutMs = "5s"',
+      'dataTimeoutMs = "5s"',
+      '[dns]',
+      `servers = [${JSON.stringify(dns.address)}]`,
+      'timeoutMs = "1s"',
+      '[log]',
+      'level = "debug"',
+    ].join('\n'),
+  })
+  const memoryLog = createMemoryLog()
+  const todoku = await startTodoku(config, { log: memoryLog.log })
+  t.after(() => todoku.stop())
+
+  const { token } = await todoku.store.createApiKey({ tenantId: 'acme', name: 'e2e', scopes: ['messages:send', 'messages:read'] })
+  await todoku.store.putDomain({
+    name: SENDING_DOMAIN,
+    tenantId: 'acme',
+    dkimKeys: [keys.rsa, keys.ed25519].map((k) => ({ selector: k.selector, algorithm: k.algorithm, privateKeyPem: k.privateKeyPem })),
+    requireTls: false,
+  })
+  const resolver = createNodeResolver({ servers: [dns.address], timeoutMs: 1000, tries: 1 })
+  return { todoku, sink, token, resolver, memoryLog }
+}
+
+async function api(url: string, token: string, init: { method?: string; body?: unknown } = {}): Promise<{ status: number; body: any }> {
+  const response = await fetch(url, {
+    method: init.method ?? 'GET',
+    headers: { authorization: `Bearer ${token}`, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  })
+  return { status: response.status, body: await response.json() }
+}
+
+test('a message posted to the API reaches the recipient’s MX over STARTTLS, DKIM-signed with RSA and Ed25519, and shows as delivered', async (t) => {
+  const { todoku, sink, token, resolver } = await startWorld(t)
+
+  const posted = await api(`${todoku.api.url}/v1/messages`, token, {
+    method: 'POST',
+    body: { from: `Shop <news@${SENDING_DOMAIN}>`, to: [`taro@${RECIPIENT_DOMAIN}`], subject: 'ご注文ありがとうございます', text: 'お届けします。\n' },
+  })
+  assert.equal(posted.status, 202, JSON.stringify(posted.body))
+  assert.equal(posted.body.recipients[0].address, `taro@${RECIPIENT_DOMAIN}`)
+
+  await sink.waitFor(1, 5000)
+  const [received] = sink.received
+  assert.deepEqual(received.recipients, [`taro@${RECIPIENT_DOMAIN}`])
+  assert.equal(received.tls, true, 'delivered over STARTTLS')
+  assert.match(received.mailFrom, new RegExp(`^bounce\\+.+@${SENDING_DOMAIN.replace('.', '\\.')}$`), 'a VERP return path')
+
+  const auth = await authenticate(received.body as Buffer, {
+    ip: '127.0.0.1',
+    helo: 'mta.sender.example',
+    sender: received.mailFrom,
+    mta: 'sink.localhost',
+    resolver: async (name: string, rrtype: string) => {
+      if (rrtype === 'TXT') return resolver.txt(name)
+      throw Object.assign(new Error(`no ${rrtype} for ${name} in the test zone`), { code: 'ENOTFOUND' })
+    },
+  } as Parameters<typeof authenticate>[1])
+  const dkim = auth.dkim.results.map((r) => ({ domain: r.signingDomain, result: r.status.result }))
+  assert.deepEqual(dkim, [{ domain: SENDING_DOMAIN, result: 'pass' }, { domain: SENDING_DOMAIN, result: 'pass' }])
+  const algorithms = auth.dkim.results.map((r) => (r as unknown as { algo: string }).algo).sort()
+  assert.deepEqual(algorithms, ['ed25519-sha256', 'rsa-sha256'])
+
+  let view: { status: number; body: any } | undefined
+  for (let tries = 0; tries < 50; tries++) {
+    view = await api(`${todoku.api.url}/v1/messages/${posted.body.id}`, token)
+    if (view.body.recipients?.[0]?.state === 'delivered') break
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  assert.equal(view?.status, 200)
+  assert.equal(view?.body.recipients[0].state, 'delivered')
+  assert.equal(view?.body.recipients[0].attempts[0].replyCode, '250')
+})
+
+test('a recipient the MX refuses with 550 5.1.1 is failed for good, as userunknown', async (t) => {
+  const { todoku, sink, token } = await startWorld(t)
+  const posted = await api(`${todoku.api.url}/v1/messages`, token, {
+    method: 'POST',
+    body: { from: `news@${SENDING_DOMAIN}`, to: [`unknown-550@${RECIPIENT_DOMAIN}`], subject: 'hello', text: 'hi\n' },
+  })
+  assert.equal(posted.status, 202, JSON.stringify(posted.body))
+  let recipient: any
+  for (let tries = 0; tries < 100; tries++) {
+    recipient = (await api(`${todoku.api.url}/v1/messages/${posted.body.id}`, token)).body.recipients[0]
+    if (recipient.state === 'failed') break
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  assert.equal(recipient.state, 'failed')
+  assert.equal(recipient.attempts[0].verdict.reason, 'userunknown')
+  assert.equal(sink.received.length, 0)
+})
+
+test('stop closes the API: a request after it is refused', async (t) => {
+  const { todoku } = await startWorld(t)
+  await todoku.stop()
+  await assert.rejects(fetch(`${todoku.api.url}/v1/messages`))
+})
