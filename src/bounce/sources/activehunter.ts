@@ -1,5 +1,6 @@
 import type { ParsedMail } from '../mail/index.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
+import { factsOf } from './mail-facts.ts'
 
 // Active!hunter (QUALITIA's mail filter). It writes a Sendmail-like notice
 // (set-of-emails lhost-activehunter-*):
@@ -26,8 +27,8 @@ export const activeHunter: BounceSource = {
   description: 'QUALITIA Active!hunter: https://www.qualitia.com/',
   inquire(mail: ParsedMail): SourceResult | undefined {
     const isActiveHunter = mail.headers.get(HEADER) !== undefined ||
-      (mail.headers.get('content-type') ?? '').toLowerCase().includes(BOUNDARY_MARK)
-    if (!isActiveHunter || !(mail.headers.get('subject') ?? '').toLowerCase().startsWith(SUBJECT)) return undefined
+      factsOf(mail).contentType.includes(BOUNDARY_MARK)
+    if (!isActiveHunter || !factsOf(mail).subject.startsWith(SUBJECT)) return undefined
 
     const addresses: string[] = []
     const transcript: string[] = []

@@ -1,6 +1,6 @@
 import type { ParsedMail } from '../mail/index.ts'
-import { parseDeliveryStatus } from './delivery-status.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
+import { factsOf } from './mail-facts.ts'
 
 // amavisd-new (content filter between an MTA and its delivery). Its non-delivery reports are
 // RFC 3464 multipart/reports whose delivery-status part says everything; the text part says
@@ -26,12 +26,12 @@ export const amavis: BounceSource = {
   name: 'amavis',
   description: 'amavisd-new: https://www.amavis.org/',
   inquire(mail: ParsedMail): SourceResult | undefined {
-    const from = (mail.headers.get('from') ?? '').toLowerCase()
+    const from = factsOf(mail).from
     if (!from.includes(FROM_MARK)) {
-      const lower = mail.text.toLowerCase()
+      const lower = factsOf(mail).text
       if (!mail.deliveryStatus || !TEXT_MARKS.some((mark) => lower.includes(mark))) return undefined
     }
-    const dsn = parseDeliveryStatus(mail.deliveryStatus)
+    const dsn = factsOf(mail).report
     const recipients: RawRecipient[] = dsn.recipients.map((fields) => ({
       recipient: fields.recipient,
       diagnosticCode: fields.diagnosticCode,

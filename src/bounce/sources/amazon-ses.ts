@@ -4,8 +4,9 @@
 // ("AWS Notification Message"): https://docs.aws.amazon.com/ses/latest/dg/notification-contents.html
 
 import type { ParsedMail } from '../mail/index.ts'
-import { parseDeliveryStatus, rawFromDsn } from './delivery-status.ts'
+import { rawFromDsn } from './delivery-status.ts'
 import type { BounceSource, DsnAction, RawRecipient, SourceResult } from './types.ts'
+import { factsOf } from './mail-facts.ts'
 
 // From: MAILER-DAEMON@us-west-2.amazonses.com / SES-EM-B <no-reply@sns.amazonaws.com>
 const SES_HOSTS = ['amazonses.com', 'sns.amazonaws.com']
@@ -21,8 +22,8 @@ export const amazonSes: BounceSource = {
   name: 'AmazonSES',
   description: 'Amazon SES: https://aws.amazon.com/ses/',
   inquire(mail) {
-    const from = (mail.headers.get('from') ?? '').toLowerCase()
-    const messageId = (mail.headers.get('message-id') ?? '').toLowerCase()
+    const from = factsOf(mail).from
+    const messageId = factsOf(mail).messageId
     const isSes = SES_HOSTS.some((host) => from.includes(host)) || messageId.includes('amazonses.com>') ||
       mail.headers.get('x-ses-outgoing') !== undefined
     if (!isSes) return undefined
@@ -32,7 +33,7 @@ export const amazonSes: BounceSource = {
 }
 
 function readNotice(mail: ParsedMail): SourceResult | undefined {
-  const report = parseDeliveryStatus(mail.deliveryStatus)
+  const report = factsOf(mail).report
   if (report.recipients.length > 0) {
     return { recipients: report.recipients.map((fields) => withExpiry(rawFromDsn(fields, report))) }
   }

@@ -4,6 +4,7 @@
 
 import { parseDeliveryStatus, rawFromDsn } from './delivery-status.ts'
 import type { BounceSource } from './types.ts'
+import { factsOf } from './mail-facts.ts'
 
 // X-Mailer: Amazon WorkMail
 const MAILER = 'amazon workmail'
@@ -19,7 +20,7 @@ export const amazonWorkmail: BounceSource = {
   name: 'AmazonWorkMail',
   description: 'Amazon WorkMail: https://aws.amazon.com/workmail/',
   inquire(mail) {
-    if (!(mail.headers.get('x-mailer') ?? '').toLowerCase().startsWith(MAILER)) return undefined
+    if (!factsOf(mail).xMailer.startsWith(MAILER)) return undefined
     const reportAt = mail.text.indexOf(TECHNICAL_REPORT)
     const text = mail.deliveryStatus ?? (reportAt === -1 ? '' : mail.text.slice(reportAt + TECHNICAL_REPORT.length))
     const report = parseDeliveryStatus(text)

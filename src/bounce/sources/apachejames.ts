@@ -1,5 +1,6 @@
 import type { MailPart, ParsedMail } from '../mail/index.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
+import { factsOf } from './mail-facts.ts'
 
 // Apache James (its DSN/bounce mailet). The notice (set-of-emails lhost-apachejames-*):
 //
@@ -28,10 +29,10 @@ export const apacheJames: BounceSource = {
   name: 'ApacheJames',
   description: 'Apache James: https://james.apache.org/',
   inquire(mail: ParsedMail): SourceResult | undefined {
-    const messageId = (mail.headers.get('message-id') ?? '').toLowerCase()
-    const subject = (mail.headers.get('subject') ?? '').toLowerCase()
+    const messageId = factsOf(mail).messageId
+    const subject = factsOf(mail).subject
     const isJames = messageId.includes(MESSAGE_ID_MARK) || subject.startsWith(SUBJECT_MARK) ||
-      mail.headers.getAll('received').some((received) => received.toLowerCase().includes(RECEIVED_MARK))
+      factsOf(mail).receivedLower.some((received) => received.includes(RECEIVED_MARK))
     if (!isJames) return undefined
     const text = mail.text || allTexts(mail.root)
     const lower = text.toLowerCase()

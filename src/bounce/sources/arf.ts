@@ -4,6 +4,7 @@
 import type { MailPart, ParsedMail } from '../mail/index.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
 import { addressesIn } from './address.ts'
+import { factsOf } from './mail-facts.ts'
 
 /**
  * Sisimai's stand-in when a complaint names no recipient at all ("To: <Undisclosed Recipients>"):
@@ -72,16 +73,16 @@ function appleUnsubscribe(mail: ParsedMail): SourceResult | undefined {
 
 /** A multipart/report of report-type feedback-report whose report part is missing, or a known complaint notice. */
 function isComplaintNotice(mail: ParsedMail): boolean {
-  const contentType = (mail.headers.get('content-type') ?? '').toLowerCase()
+  const contentType = factsOf(mail).contentType
   if (contentType.includes('feedback-report')) return true
-  const text = mail.text.slice(0, 2000).toLowerCase()
+  const text = factsOf(mail).head(2000)
   if (!COMPLAINT_PHRASES.some((phrase) => text.includes(phrase))) return false
   // The phrase alone could be quoted in any mail: it also needs the complained-about message
   // attached, and a complaint sender or a report subject ("Abuse Report", "Email Feedback Report for IP …").
   if (!mail.original) return false
   const originalHeaders = mail.original.headers.fields.map(([name, value]) => `${name} ${value}`).join('\n').toLowerCase()
-  const from = (mail.headers.get('from') ?? '').toLowerCase()
-  const subject = (mail.headers.get('subject') ?? '').toLowerCase()
+  const from = factsOf(mail).from
+  const subject = factsOf(mail).subject
   return COMPLAINT_AGENTS.some((agent) => originalHeaders.includes(agent) || from.includes(agent)) ||
     REPORT_SUBJECTS.some((word) => subject.includes(word))
 }
@@ -92,7 +93,7 @@ const DMARC_REPORT_SUBJECT = /\bdmarc\b.*\b(forensic|failure)\b.*\breport\b/i
 
 function isDmarcFailureReport(mail: ParsedMail): boolean {
   return DMARC_REPORT_SUBJECT.test(mail.headers.get('subject') ?? '') &&
-    (mail.headers.get('content-type') ?? '').toLowerCase().startsWith('multipart/report')
+    factsOf(mail).contentType.startsWith('multipart/report')
 }
 
 /**

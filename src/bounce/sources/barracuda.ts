@@ -1,6 +1,6 @@
 import type { ParsedMail } from '../mail/index.ts'
-import { parseDeliveryStatus } from './delivery-status.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
+import { factsOf } from './mail-facts.ts'
 
 // Barracuda Email Security Gateway (the Spam & Virus Firewall; amavis inside). Its reports
 // are RFC 3464 multipart/reports; the text part names the filter
@@ -22,13 +22,13 @@ export const barracuda: BounceSource = {
   name: 'Barracuda',
   description: 'Barracuda Email Security Gateway: https://www.barracuda.com/',
   inquire(mail: ParsedMail): SourceResult | undefined {
-    const subject = (mail.headers.get('subject') ?? '').toLowerCase()
+    const subject = factsOf(mail).subject
     if (!mail.deliveryStatus) return undefined
     if (!SUBJECT_MARKS.some((mark) => subject.includes(mark))) {
-      const lower = mail.text.toLowerCase()
+      const lower = factsOf(mail).text
       if (!TEXT_MARKS.some((mark) => lower.includes(mark))) return undefined
     }
-    const dsn = parseDeliveryStatus(mail.deliveryStatus)
+    const dsn = factsOf(mail).report
     const recipients: RawRecipient[] = dsn.recipients.map((fields) => ({
       recipient: fields.recipient,
       diagnosticCode: fields.diagnosticCode,

@@ -2,9 +2,10 @@
 // addresses had permanent fatal errors -----", "----- Transcript of session follows -----"
 // with ">>> RCPT TO:<…>" and "<<< 553 …") and a delivery-status part.
 
-import { parseDeliveryStatus, rawFromDsn } from './delivery-status.ts'
+import { rawFromDsn } from './delivery-status.ts'
 import type { BounceSource } from './types.ts'
 import { commandAt } from './smtp-command.ts'
+import { factsOf } from './mail-facts.ts'
 
 // From: Mail Delivery Subsystem <MAILER-DAEMON@bigfoot.com>  /  Received: by LITEMAIL00.bigfoot.com
 const BIGFOOT_HOST = 'bigfoot.com'
@@ -13,9 +14,9 @@ export const bigfoot: BounceSource = {
   name: 'Bigfoot',
   description: 'Bigfoot: http://www.bigfoot.com',
   inquire(mail) {
-    const from = (mail.headers.get('from') ?? '').toLowerCase()
-    if (!from.includes(BIGFOOT_HOST) && !mail.headers.getAll('received').some((r) => r.toLowerCase().includes(BIGFOOT_HOST))) return undefined
-    const report = parseDeliveryStatus(mail.deliveryStatus)
+    const from = factsOf(mail).from
+    if (!from.includes(BIGFOOT_HOST) && !factsOf(mail).receivedLower.some((r) => r.includes(BIGFOOT_HOST))) return undefined
+    const report = factsOf(mail).report
     if (report.recipients.length === 0) return undefined
     // >>> RCPT TO:<kijitora@example.org>
     const sent = /^>>>\s*([A-Z]{4})/m.exec(mail.text)

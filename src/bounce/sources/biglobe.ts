@@ -3,6 +3,7 @@
 // "----- Non-delivered information -----" and the reason.
 
 import type { BounceSource, RawRecipient } from './types.ts'
+import { factsOf } from './mail-facts.ts'
 
 // From: postmaster@biglobe.ne.jp  /  Received: from rcpt-expgw4.biglobe.ne.jp
 const BIGLOBE_HOST = 'biglobe.ne.jp'
@@ -13,8 +14,8 @@ export const biglobe: BounceSource = {
   name: 'Biglobe',
   description: 'BIGLOBE: https://www.biglobe.ne.jp/',
   inquire(mail) {
-    const from = (mail.headers.get('from') ?? '').toLowerCase()
-    if (!from.includes(BIGLOBE_HOST) && !mail.headers.getAll('received').some((r) => r.includes(BIGLOBE_HOST))) return undefined
+    const from = factsOf(mail).from
+    if (!from.includes(BIGLOBE_HOST) && !factsOf(mail).received.some((r) => r.includes(BIGLOBE_HOST))) return undefined
     const lines = mail.text.split('\n').map((line) => line.trim())
     const addressesAt = lines.indexOf(ADDRESSES_START)
     if (addressesAt === -1) return undefined

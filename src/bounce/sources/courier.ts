@@ -10,9 +10,10 @@
 // courier.msg templates (UNDELIVERABLE MAIL, DELAYS IN DELIVERING YOUR MESSAGE).
 import type { ParsedMail } from '../mail/index.ts'
 import type { SmtpCommand } from '../verdict.ts'
-import { fullestDiagnostic, parseDeliveryStatus } from './delivery-status.ts'
+import { fullestDiagnostic } from './delivery-status.ts'
 import { commandAt } from './smtp-command.ts'
 import type { BounceSource, DsnAction, RawRecipient, SourceResult } from './types.ts'
+import { factsOf } from './mail-facts.ts'
 
 const SIGNATURE = 'running the courier mail server'
 /** The templates' lead-ins: failure, delay and success ("cannot be delivered", "has not been delivered", "was successfully delivered"). */
@@ -36,12 +37,12 @@ export const courier: BounceSource = {
   name: 'Courier',
   description: 'Courier Mail Server: https://www.courier-mta.org/',
   inquire(mail: ParsedMail): SourceResult | undefined {
-    const lowered = mail.text.toLowerCase()
+    const lowered = factsOf(mail).text
     const byCourier = lowered.slice(0, 1000).includes(SIGNATURE) || (mail.headers.get('message-id') ?? '').includes('courier')
     if (!byCourier) return undefined
     const lead = LEAD_INS.find(([words]) => lowered.includes(words))
     const paragraphs = readParagraphs(mail.text)
-    const dsn = parseDeliveryStatus(mail.deliveryStatus)
+    const dsn = factsOf(mail).report
     const addresses = dsn.recipients.length > 0 ? dsn.recipients.map((fields) => fields.recipient) : [...paragraphs.keys()]
     const recipients: RawRecipient[] = addresses.map((address) => {
       const fields = dsn.recipients.find((each) => each.recipient === address)

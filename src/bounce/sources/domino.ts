@@ -1,7 +1,7 @@
 import type { ParsedMail } from '../mail/index.ts'
 import { addressIn, isAddress } from './address.ts'
-import { parseDeliveryStatus } from './delivery-status.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
+import { factsOf } from './mail-facts.ts'
 
 // HCL (formerly IBM/Lotus) Domino Server. The notice is a list of labels at the left margin,
 // each followed by its indented value; the labels are translated with the server's language,
@@ -33,11 +33,11 @@ export const domino: BounceSource = {
   name: 'Domino',
   description: 'HCL Domino: https://www.hcl-software.com/domino',
   inquire(mail: ParsedMail): SourceResult | undefined {
-    const subject = (mail.headers.get('subject') ?? '').toLowerCase()
+    const subject = factsOf(mail).subject
     if (!SUBJECTS.some((prefix) => subject.startsWith(prefix) || subject.includes(prefix))) {
-      if (!mail.deliveryStatus?.toLowerCase().includes(DSN_TYPE)) return undefined
+      if (!factsOf(mail).deliveryStatus?.includes(DSN_TYPE)) return undefined
     }
-    const dsn = mail.deliveryStatus ? parseDeliveryStatus(mail.deliveryStatus) : undefined
+    const dsn = mail.deliveryStatus ? factsOf(mail).report : undefined
     const blocks = readBlocks(mail.text)
 
     // The value block made of addresses only is the recipient list; the next value block is

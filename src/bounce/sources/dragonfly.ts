@@ -9,6 +9,7 @@
 import type { ParsedMail } from '../mail/index.ts'
 import { commandAt } from './smtp-command.ts'
 import type { BounceSource, SourceResult } from './types.ts'
+import { factsOf } from './mail-facts.ts'
 
 const SIGNATURE = 'this is the dragonfly mail agent'
 const RECEIVED_MARK = '(DragonFly Mail Agent'
@@ -25,8 +26,8 @@ export const dragonfly: BounceSource = {
   name: 'DragonFly',
   description: 'DragonFly Mail Agent: https://github.com/corecode/dma',
   inquire(mail: ParsedMail): SourceResult | undefined {
-    const byDma = mail.headers.getAll('received').some((line) => line.includes(RECEIVED_MARK))
-    if (!byDma && !mail.text.slice(0, 1000).toLowerCase().includes(SIGNATURE)) return undefined
+    const byDma = factsOf(mail).received.some((line) => line.includes(RECEIVED_MARK))
+    if (!byDma && !factsOf(mail).head(1000).includes(SIGNATURE)) return undefined
     let recipient = ''
     const lines: string[] = []
     for (const raw of mail.text.split('\n')) {

@@ -1,5 +1,6 @@
 import type { ParsedMail } from '../mail/index.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
+import { factsOf } from './mail-facts.ts'
 
 // Microsoft Exchange Server 5.5 – 2003 non-delivery reports (the Internet Mail Service / IMC
 // era). Markers from the reports themselves (set-of-emails lhost-exchange2003-*):
@@ -88,5 +89,5 @@ function isExchange2003(mail: ParsedMail): boolean {
   const mailer = (headers.get('x-mailer') ?? '').toLowerCase().trim()
   if (X_MAILERS.some((prefix) => mailer.startsWith(prefix))) return true
   if ((headers.get('x-mimeole') ?? '').toLowerCase().startsWith(X_MIMEOLE)) return true
-  return headers.getAll('received').some((received) => received.toLowerCase().includes(RECEIVED_MARK))
+  return factsOf(mail).receivedLower.some((received) => received.includes(RECEIVED_MARK))
 }

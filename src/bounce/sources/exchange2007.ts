@@ -1,7 +1,8 @@
 import type { ParsedMail } from '../mail/index.ts'
 import { addressIn, isAddress } from './address.ts'
-import { parseDeliveryStatus, type DsnRecipientFields } from './delivery-status.ts'
+import { type DsnRecipientFields } from './delivery-status.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
+import { factsOf } from './mail-facts.ts'
 
 // Microsoft Exchange Server 2007 and later, on premises. The notice is localized after the
 // server's language (Content-Language), but its layout is fixed:
@@ -69,17 +70,17 @@ export const exchange2007: BounceSource = {
   description: 'Microsoft Exchange Server 2007 and later (on premises): https://learn.microsoft.com/exchange/',
   inquire(mail: ParsedMail): SourceResult | undefined {
     const headers = mail.headers
-    const lower = mail.text.toLowerCase()
+    const lower = factsOf(mail).text
     let score = 0
     if (headers.get('x-ms-exchange-message-is-ndr') !== undefined) score++
     if (headers.get('content-language') !== undefined) score++
-    if (SUBJECTS.some((prefix) => (headers.get('subject') ?? '').toLowerCase().startsWith(prefix))) score++
+    if (SUBJECTS.some((prefix) => factsOf(mail).subject.startsWith(prefix))) score++
     if (score === 0) return undefined
     if (ADMIN_MARKERS.some((marker) => lower.includes(marker)) || lower.includes('\nerror details')) score++
     if (EXCHANGE_CODES.some((code) => lower.includes(code))) score++
     if (score < 2 || isOtherSources(mail)) return undefined
 
-    const dsn = mail.deliveryStatus ? parseDeliveryStatus(mail.deliveryStatus) : undefined
+    const dsn = mail.deliveryStatus ? factsOf(mail).report : undefined
     const found = readAdminPart(mail.text, lower) ?? readErrorDetails(mail.text)
     if (found.length === 0) {
       // No admin part we can read (a language we do not know): the DSN part still says it all.
@@ -174,11 +175,11 @@ function readErrorDetails(text: string): Found[] {
 }
 
 function isOtherSources(mail: ParsedMail): boolean {
-  const from = (mail.headers.get('from') ?? '').toLowerCase()
-  const messageId = (mail.headers.get('message-id') ?? '').toLowerCase()
+  const from = factsOf(mail).from
+  const messageId = factsOf(mail).messageId
   if (OFFICE365_MARKS.some((mark) => from.includes(mark) || messageId.includes(mark))) return true
   if (RELAYED_BY.some((mark) => from.includes(mark) || messageId.includes(mark))) return true
   if (mail.headers.get('x-ms-exchange-crosstenant-id') !== undefined) return true
-  const received = mail.headers.getAll('received')
+  const received = factsOf(mail).received
   return received.length > 0 && OFFICE365_MARKS.some((mark) => received[received.length - 1].toLowerCase().includes(mark))
 }

@@ -8,9 +8,10 @@
 // default bounce_message_file / warn_message_file, and smtp transport's error texts.
 import type { ParsedMail } from '../mail/index.ts'
 import type { Reason } from '../reason.ts'
-import { fullestDiagnostic, parseDeliveryStatus } from './delivery-status.ts'
+import { fullestDiagnostic } from './delivery-status.ts'
 import { commandInText } from './smtp-command.ts'
 import type { BounceSource, DsnAction, RawRecipient, SourceResult } from './types.ts'
+import { factsOf } from './mail-facts.ts'
 
 /** deliver.c's subjects: failure, delay warning, and the malformed-address notice (Exim 4). */
 const SUBJECTS: readonly string[] = ['mail delivery failed', 'warning: message ', 'mail failure - ']
@@ -58,9 +59,9 @@ export const exim: BounceSource = {
   description: 'Exim: https://www.exim.org/',
   inquire(mail: ParsedMail): SourceResult | undefined {
     if (!isExim(mail)) return undefined
-    const lowered = mail.text.toLowerCase()
+    const lowered = factsOf(mail).text
     const isDelay = lowered.includes('has not yet been delivered to')
-    const dsn = parseDeliveryStatus(mail.deliveryStatus)
+    const dsn = factsOf(mail).report
     const generated = readGeneratedText(mail.text)
     const recipients: RawRecipient[] = []
     for (const entry of readEntries(mail.text)) {
@@ -91,13 +92,13 @@ export const exim: BounceSource = {
 }
 
 function isExim(mail: ParsedMail): boolean {
-  const from = (mail.headers.get('from') ?? '').toLowerCase()
+  const from = factsOf(mail).from
   if (!from.includes('mailer-daemon')) return false
-  const subject = (mail.headers.get('subject') ?? '').toLowerCase()
+  const subject = factsOf(mail).subject
   const named = SUBJECTS.some((wanted) => subject.includes(wanted)) || mail.headers.get('x-failed-recipients') !== undefined ||
-    EXIM_MESSAGE_ID.test(mail.headers.get('message-id') ?? '') || mail.headers.getAll('received').some((line) => line.includes('(Exim '))
+    EXIM_MESSAGE_ID.test(mail.headers.get('message-id') ?? '') || factsOf(mail).received.some((line) => line.includes('(Exim '))
   if (!named) return false
-  const lowered = mail.text.toLowerCase()
+  const lowered = factsOf(mail).text
   return STARTS.some((start) => lowered.includes(start))
 }
 

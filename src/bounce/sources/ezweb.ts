@@ -8,6 +8,7 @@
 import type { SmtpCommand } from '../verdict.ts'
 import type { BounceSource, RawRecipient } from './types.ts'
 import { commandAt } from './smtp-command.ts'
+import { factsOf } from './mail-facts.ts'
 
 // From: Mail Administrator <Postmaster@ezweb.ne.jp>
 const AU_SENDERS = ['postmaster@ezweb.ne.jp', 'postmaster@au.com']
@@ -29,11 +30,11 @@ export const ezweb: BounceSource = {
   name: 'EZweb',
   description: 'au EZweb: https://www.au.com/mobile/service/mail/',
   inquire(mail) {
-    const from = (mail.headers.get('from') ?? '').toLowerCase()
-    const messageId = (mail.headers.get('message-id') ?? '').toLowerCase()
+    const from = factsOf(mail).from
+    const messageId = factsOf(mail).messageId
     const isAu = AU_SENDERS.some((sender) => from.includes(sender)) ||
       ((mail.headers.get('subject') ?? '') === SUBJECT && (AU_HOSTS.some((host) => messageId.includes(host)) ||
-        mail.headers.getAll('received').some((r) => AU_HOSTS.some((host) => r.includes(host)))))
+        factsOf(mail).received.some((r) => AU_HOSTS.some((host) => r.includes(host)))))
     if (!isAu) return undefined
     const end = mail.text.indexOf(ORIGINAL)
     const lines = (end === -1 ? mail.text : mail.text.slice(0, end)).split('\n')

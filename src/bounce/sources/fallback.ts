@@ -6,6 +6,7 @@ import type { ParsedMail } from '../mail/index.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
 import { addressesIn } from './address.ts'
 import { commandInText } from './smtp-command.ts'
+import { factsOf } from './mail-facts.ts'
 
 /** Local parts and display names of bounce senders (RFC 5321 §4.5.5: the null reverse-path; RFC 3834). Lower-cased. */
 const BOUNCE_SENDERS: readonly string[] = [
@@ -78,7 +79,7 @@ function inquire(mail: ParsedMail): SourceResult | undefined {
   if (!failedHeader && !looksLikeBounce(mail)) return undefined
 
   const own = ownAddresses(mail)
-  const bounceFrom = (mail.headers.get('from') ?? '').toLowerCase()
+  const bounceFrom = factsOf(mail).from
   const lines = readableLines(mail.text)
   const addresses: string[] = []
   // Exim, Postfix: "X-Failed-Recipients: x@example.jp, y@example.jp"
@@ -110,17 +111,17 @@ function inquire(mail: ParsedMail): SourceResult | undefined {
 }
 
 function looksLikeBounce(mail: ParsedMail): boolean {
-  const from = (mail.headers.get('from') ?? '').toLowerCase()
-  const subject = (mail.headers.get('subject') ?? '').toLowerCase()
+  const from = factsOf(mail).from
+  const subject = factsOf(mail).subject
   const returnPath = (mail.headers.get('return-path') ?? '').replace(/\s/g, '')
   const autoSubmitted = (mail.headers.get('auto-submitted') ?? '').toLowerCase()
   // A machine wrote it: a bounce sender, the null reverse-path (RFC 5321 §4.5.5), or RFC 3834's mark.
-  const contentType = (mail.headers.get('content-type') ?? '').toLowerCase()
+  const contentType = factsOf(mail).contentType
   const isMachine = BOUNCE_SENDERS.some((word) => from.includes(word) || returnPath.toLowerCase().includes(word)) || returnPath === '<>' ||
     autoSubmitted.startsWith('auto-generated') || contentType.includes('report-type=delivery-status')
   if (!isMachine) return false
   // … and it speaks of a failure: a person's "Mail delivery failed?" thread is not a bounce.
-  const text = mail.text.toLowerCase()
+  const text = factsOf(mail).text
   return BOUNCE_SUBJECTS.some((word) => subject.includes(word)) || FAILURE_WORDS.some((word) => text.includes(word))
 }
 

@@ -3,6 +3,7 @@ import type { Reason } from '../reason.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
 import { addressIn } from './address.ts'
 import { noticeBefore } from './returned-message.ts'
+import { factsOf } from './mail-facts.ts'
 
 // fml, the mailing list manager. Its error notices go to the list's admin address and name
 // the address they are about in the first lines, the message after "Original mail as
@@ -47,7 +48,7 @@ export const fml: BounceSource = {
   description: 'fml mailing list manager: https://www.fml.org/',
   inquire(mail: ParsedMail): SourceResult | undefined {
     if (!(mail.headers.get('x-mlserver') ?? '').toLowerCase().startsWith(X_MLSERVER)) return undefined
-    if (!(mail.headers.get('message-id') ?? '').toLowerCase().includes(MESSAGE_ID_MARK)) return undefined
+    if (!factsOf(mail).messageId.includes(MESSAGE_ID_MARK)) return undefined
     const lines = noticeBefore(mail.text, ORIGINAL_MARKS).split('\n').map((line) => line.trim()).filter(Boolean)
     // Duplicated Message-ID in <neko@example.co.jp>.   (the first line that names an address)
     const notice = `${mail.headers.get('subject') ?? ''}\n${lines.join('\n')}`.toLowerCase()

@@ -13,9 +13,10 @@ import type { ParsedMail } from '../mail/index.ts'
 import type { Reason } from '../reason.ts'
 import { findStatus } from '../scan-reply.ts'
 import type { SmtpCommand } from '../verdict.ts'
-import { parseDeliveryStatus, rawFromDsn } from './delivery-status.ts'
+import { rawFromDsn } from './delivery-status.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
 import { noticeBefore } from './returned-message.ts'
+import { factsOf } from './mail-facts.ts'
 
 const GOOGLE_DAEMON = ['mailer-daemon@googlemail.com', 'mailer-daemon@google.com']
 // Delivery to the following recipient failed permanently:
@@ -57,7 +58,7 @@ export const gmail: BounceSource = {
   name: 'Gmail',
   description: 'Gmail: https://mail.google.com',
   inquire(mail) {
-    const from = (mail.headers.get('from') ?? '').toLowerCase()
+    const from = factsOf(mail).from
     if (!GOOGLE_DAEMON.some((daemon) => from.includes(daemon))) return undefined
     if (!(mail.headers.get('subject') ?? '').startsWith('Delivery Status Notification')) return undefined
     return readNewLayout(mail) ?? readOldLayout(mail.text)
@@ -104,7 +105,7 @@ function readDiagnostic(details: string): Omit<RawRecipient, 'recipient'> {
 }
 
 function readNewLayout(mail: ParsedMail): SourceResult | undefined {
-  const report = parseDeliveryStatus(mail.deliveryStatus)
+  const report = factsOf(mail).report
   if (report.recipients.length === 0) return undefined
   const text = mail.text
   const responseMatch = NEW_RESPONSE.exec(text)

@@ -4,6 +4,7 @@
 // group address is in X-Failed-Recipients.
 
 import type { BounceSource } from './types.ts'
+import { factsOf } from './mail-facts.ts'
 
 // From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>
 const GOOGLE_DAEMON = ['mailer-daemon@googlemail.com', 'mailer-daemon@google.com']
@@ -16,7 +17,7 @@ export const googleGroups: BounceSource = {
   name: 'GoogleGroups',
   description: 'Google Groups: https://groups.google.com',
   inquire(mail) {
-    const from = (mail.headers.get('from') ?? '').toLowerCase()
+    const from = factsOf(mail).from
     if (!GOOGLE_DAEMON.some((daemon) => from.includes(daemon))) return undefined
     const failed = mail.headers.get('x-failed-recipients')
     if (!failed) return undefined

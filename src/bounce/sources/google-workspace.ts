@@ -3,8 +3,8 @@
 // delivery-status part is empty and the recipient is named only by X-Failed-Recipients.
 // Notices with per-recipient delivery-status fields are read by gmail.ts.
 
-import { parseDeliveryStatus } from './delivery-status.ts'
 import type { BounceSource } from './types.ts'
+import { factsOf } from './mail-facts.ts'
 
 // From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>
 const GOOGLE_DAEMON = ['mailer-daemon@googlemail.com', 'mailer-daemon@google.com']
@@ -15,11 +15,11 @@ export const googleWorkspace: BounceSource = {
   name: 'GoogleWorkspace',
   description: 'Google Workspace: https://workspace.google.com/',
   inquire(mail) {
-    const from = (mail.headers.get('from') ?? '').toLowerCase()
+    const from = factsOf(mail).from
     if (!GOOGLE_DAEMON.some((daemon) => from.includes(daemon))) return undefined
     const failed = mail.headers.get('x-failed-recipients')
     if (!failed || !HEADLINE.test(mail.text)) return undefined
-    if (parseDeliveryStatus(mail.deliveryStatus).recipients.length > 0) return undefined
+    if (factsOf(mail).report.recipients.length > 0) return undefined
     // ** Message not delivered **
     //
     // You're sending this from a different address or alias using the 'Send mail as' feature. …

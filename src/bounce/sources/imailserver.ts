@@ -3,6 +3,7 @@ import type { Reason } from '../reason.ts'
 import type { SmtpCommand } from '../verdict.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
 import { noticeBefore } from './returned-message.ts'
+import { factsOf } from './mail-facts.ts'
 
 // Ipswitch (Progress) IMail Server. Its notice is plain text, one line per recipient, the
 // returned message after "Original message follows." (set-of-emails lhost-imailserver-*):
@@ -52,8 +53,8 @@ export const imailServer: BounceSource = {
   name: 'IMailServer',
   description: 'Ipswitch IMail Server: https://www.imailserver.com/',
   inquire(mail: ParsedMail): SourceResult | undefined {
-    const mailer = (mail.headers.get('x-mailer') ?? '').toLowerCase()
-    const subject = (mail.headers.get('subject') ?? '').toLowerCase().trim()
+    const mailer = factsOf(mail).xMailer
+    const subject = factsOf(mail).subject.trim()
     if (!mailer.startsWith(X_MAILER) && subject !== SUBJECT) return undefined
     const text = mail.text
     const lines = noticeBefore(text, [ORIGINAL_MARK]).split('\n')

@@ -4,6 +4,7 @@
 // mailbox is full.").
 
 import type { BounceSource, RawRecipient } from './types.ts'
+import { factsOf } from './mail-facts.ts'
 
 // From: no-reply@x0000000000000.dion.ne.jp  /  Received: from nmomta.auone-net.jp
 const KDDI_HOSTS = ['dion.ne.jp', 'auone-net.jp']
@@ -16,9 +17,9 @@ export const kddi: BounceSource = {
   name: 'KDDI',
   description: 'au one net (KDDI): https://www.au.com/internet/',
   inquire(mail) {
-    const from = (mail.headers.get('from') ?? '').toLowerCase()
+    const from = factsOf(mail).from
     const isKddi = KDDI_HOSTS.some((host) => from.includes(host)) ||
-      mail.headers.getAll('received').some((r) => KDDI_HOSTS.some((host) => r.includes(host)))
+      factsOf(mail).received.some((r) => KDDI_HOSTS.some((host) => r.includes(host)))
     if (!isKddi || !mail.text.includes(SENT_ON)) return undefined
     const recipients: RawRecipient[] = []
     const lines = mail.text.split('\n').map((line) => line.trim())

@@ -1,5 +1,6 @@
 import type { ParsedMail } from '../mail/index.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
+import { factsOf } from './mail-facts.ts'
 
 // MailFoundry (appliance). The notice (set-of-emails lhost-mailfoundry-*):
 //
@@ -21,8 +22,8 @@ export const mailFoundry: BounceSource = {
   name: 'MailFoundry',
   description: 'MailFoundry: https://www.mailfoundry.com/',
   inquire(mail: ParsedMail): SourceResult | undefined {
-    if ((mail.headers.get('subject') ?? '').toLowerCase().trim() !== SUBJECT) return undefined
-    if (!mail.headers.getAll('received').some((line) => line.toLowerCase().includes(RECEIVED_MARK))) return undefined
+    if (factsOf(mail).subject.trim() !== SUBJECT) return undefined
+    if (!factsOf(mail).receivedLower.some((line) => line.includes(RECEIVED_MARK))) return undefined
 
     const recipients: { recipient: string; lines: string[] }[] = []
     let reading = false

@@ -1,5 +1,6 @@
 import type { ParsedMail } from '../mail/index.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
+import { factsOf } from './mail-facts.ts'
 
 // Trustwave Secure Email Gateway, formerly MailMarshal SMTP. The notice
 // (set-of-emails lhost-mailmarshal-*):
@@ -36,8 +37,8 @@ export const mailMarshal: BounceSource = {
   name: 'MailMarshal',
   description: 'Trustwave Secure Email Gateway (MailMarshal SMTP): https://www.trustwave.com/',
   inquire(mail: ParsedMail): SourceResult | undefined {
-    const subject = (mail.headers.get('subject') ?? '').toLowerCase()
-    const received = mail.headers.getAll('received').some((line) => line.toLowerCase().includes(RECEIVED_MARK))
+    const subject = factsOf(mail).subject
+    const received = factsOf(mail).receivedLower.some((line) => line.includes(RECEIVED_MARK))
     if (!subject.startsWith(SUBJECT) && !received) return undefined
     const text = mail.text
     const lower = text.toLowerCase()

@@ -1,6 +1,6 @@
 import type { MailPart, ParsedMail } from '../mail/index.ts'
-import { parseDeliveryStatus } from './delivery-status.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
+import { factsOf } from './mail-facts.ts'
 
 // McAfee Email Gateway / Email and Web Security appliance. Its report is a multipart/mixed
 // with two named text attachments (set-of-emails lhost-mcafee-*):
@@ -30,7 +30,7 @@ export const mcafee: BounceSource = {
   description: 'McAfee (Trellix) Email Gateway: https://www.trellix.com/',
   inquire(mail: ParsedMail): SourceResult | undefined {
     if (!(mail.headers.get(HEADER) ?? '').toLowerCase().includes(HEADER_MARK)) return undefined
-    if (!(mail.headers.get('subject') ?? '').toLowerCase().includes(SUBJECT) && !mail.deliveryStatus) return undefined
+    if (!factsOf(mail).subject.includes(SUBJECT) && !mail.deliveryStatus) return undefined
 
     // deliveryproblems.txt comes as an attachment at times, so it is not always in mail.text.
     const text = [mail.text, ...textParts(mail.root)].join('\n')
@@ -46,7 +46,7 @@ export const mcafee: BounceSource = {
       if (match) problems.set(match[1].toLowerCase(), match[2])
     }
 
-    const dsn = parseDeliveryStatus(mail.deliveryStatus)
+    const dsn = factsOf(mail).report
     const recipients: RawRecipient[] = dsn.recipients.map((fields) => ({
       recipient: fields.recipient,
       diagnosticCode: fields.diagnosticCode ?? problems.get(fields.recipient.toLowerCase()),

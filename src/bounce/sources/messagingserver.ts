@@ -2,6 +2,7 @@ import type { ParsedMail } from '../mail/index.ts'
 import { parseDeliveryStatus } from './delivery-status.ts'
 import type { SmtpCommand } from '../verdict.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
+import { factsOf } from './mail-facts.ts'
 
 // Oracle Communications Messaging Server, formerly Sun Java System Messaging Server,
 // iPlanet and PMDF (iCloud's mac.com/me.com mail runs on it). Its notice
@@ -38,8 +39,8 @@ export const messagingServer: BounceSource = {
   name: 'MessagingServer',
   description: 'Oracle Communications Messaging Server: https://docs.oracle.com/en/industries/communications/messaging-server/',
   inquire(mail: ParsedMail): SourceResult | undefined {
-    const contentType = (mail.headers.get('content-type') ?? '').toLowerCase()
-    const subject = (mail.headers.get('subject') ?? '').toLowerCase()
+    const contentType = factsOf(mail).contentType
+    const subject = factsOf(mail).subject
     if (!contentType.includes(BOUNDARY_MARK) && !subject.startsWith(SUBJECT)) return undefined
     const text = mail.text
     const lower = text.toLowerCase()

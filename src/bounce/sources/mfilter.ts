@@ -1,6 +1,7 @@
 import type { ParsedMail } from '../mail/index.ts'
 import type { SmtpCommand } from '../verdict.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
+import { factsOf } from './mail-facts.ts'
 
 // Digital Arts m-FILTER. The notice is Japanese (ISO-2022-JP or UTF-8), its section rulers
 // are not (set-of-emails lhost-mfilter-*):
@@ -34,11 +35,11 @@ export const mFilter: BounceSource = {
   name: 'mFILTER',
   description: 'Digital Arts m-FILTER: https://www.daj.jp/bs/mf/',
   inquire(mail: ParsedMail): SourceResult | undefined {
-    if ((mail.headers.get('subject') ?? '').toLowerCase().trim() !== SUBJECT) return undefined
+    if (factsOf(mail).subject.trim() !== SUBJECT) return undefined
     const text = mail.text
     const lower = text.toLowerCase()
     // Other MTAs use "failure notice" too (qmail): the rulers and the X-Mailer tell m-FILTER apart.
-    const isMFilter = (mail.headers.get('x-mailer') ?? '').toLowerCase() === X_MAILER
+    const isMFilter = factsOf(mail).xMailer === X_MAILER
     if (!lower.includes(SERVER_MESSAGE) || !(isMFilter || lower.includes(SMTP_COMMAND))) return undefined
     let end = lower.length
     for (const mark of ORIGINAL_MARKS) {

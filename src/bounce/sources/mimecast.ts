@@ -1,6 +1,6 @@
 import type { ParsedMail } from '../mail/index.ts'
-import { parseDeliveryStatus } from './delivery-status.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
+import { factsOf } from './mail-facts.ts'
 
 // Mimecast (its own delivery failure notices, not replies relayed through it). The notice
 // (set-of-emails lhost-mimecast-*):
@@ -29,7 +29,7 @@ export const mimecast: BounceSource = {
   description: 'Mimecast: https://www.mimecast.com/',
   inquire(mail: ParsedMail): SourceResult | undefined {
     const isMimecast = mail.headers.fields.some(([name]) => HEADER_PREFIXES.some((prefix) => name.startsWith(prefix))) ||
-      (mail.headers.get('message-id') ?? '').toLowerCase().includes(MESSAGE_ID_MARK)
+      factsOf(mail).messageId.includes(MESSAGE_ID_MARK)
     if (!isMimecast) return undefined
     const text = mail.text
     const start = text.toLowerCase().indexOf(START)
@@ -49,7 +49,7 @@ export const mimecast: BounceSource = {
       }
     }
     const [addresses = [], problem = [], additional = []] = values
-    const dsn = parseDeliveryStatus(mail.deliveryStatus)
+    const dsn = factsOf(mail).report
     const recipients: RawRecipient[] = []
     for (const address of addresses.filter((value) => value.includes('@'))) {
       const fields = dsn.recipients.find((one) => one.recipient.toLowerCase() === address.toLowerCase()) ??

@@ -1,6 +1,7 @@
 import type { ParsedMail } from '../mail/index.ts'
 import type { SmtpCommand } from '../verdict.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
+import { factsOf } from './mail-facts.ts'
 
 // MX Logic, later McAfee SaaS Email Protection. Its MTA (mxl_mta) is built on Exim and writes
 // an Exim-like notice (set-of-emails lhost-mxlogic-*):
@@ -40,7 +41,7 @@ export const mxLogic: BounceSource = {
     const headers = mail.headers
     const isMxLogic = HEADERS.some((name) => headers.get(name) !== undefined) ||
       (headers.get('message-id') ?? '').toLowerCase().startsWith(MESSAGE_ID_MARK) ||
-      headers.getAll('received').some((line) => line.toLowerCase().includes(RECEIVED_MARK))
+      factsOf(mail).receivedLower.some((line) => line.includes(RECEIVED_MARK))
     if (!isMxLogic) return undefined
     const text = mail.text
     const lower = text.toLowerCase()

@@ -1,5 +1,6 @@
 import type { ParsedMail } from '../mail/index.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
+import { factsOf } from './mail-facts.ts'
 
 // Lotus Notes (the Notes SMTP MTA of the 1990s–2000s, before Domino's own NDR layout).
 // The whole notice is plain text between two rulers (set-of-emails lhost-notes-*):
@@ -26,7 +27,7 @@ export const notes: BounceSource = {
   name: 'Notes',
   description: 'Lotus Notes: https://www.hcl-software.com/domino',
   inquire(mail: ParsedMail): SourceResult | undefined {
-    if (!(mail.headers.get('subject') ?? '').toLowerCase().startsWith(SUBJECT)) return undefined
+    if (!factsOf(mail).subject.startsWith(SUBJECT)) return undefined
     const text = mail.text
     const lower = text.toLowerCase()
     const start = lower.indexOf(FAILURE_RULER)

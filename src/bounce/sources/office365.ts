@@ -8,8 +8,9 @@
 // https://learn.microsoft.com/en-us/exchange/mail-flow-best-practices/non-delivery-reports-in-exchange-online/non-delivery-reports-in-exchange-online
 
 import type { ParsedMail } from '../mail/index.ts'
-import { parseDeliveryStatus, rawFromDsn } from './delivery-status.ts'
+import { rawFromDsn } from './delivery-status.ts'
 import type { BounceSource, RawRecipient } from './types.ts'
+import { factsOf } from './mail-facts.ts'
 
 // Message-ID: <…@FFFFFFFFFFFF.e0.prod.outlook.com>; Received: from …outbound.protection.outlook.com
 const EXCHANGE_ONLINE_HOST = /\.(?:prod|protection)\.outlook\.com\b/i
@@ -33,11 +34,11 @@ export const office365: BounceSource = {
   name: 'Office365',
   description: 'Microsoft 365 Exchange Online: https://www.microsoft.com/microsoft-365/exchange/email',
   inquire(mail) {
-    const subject = (mail.headers.get('subject') ?? '').toLowerCase()
+    const subject = factsOf(mail).subject
     const isNdr = subject.startsWith(UNDELIVERABLE) || mail.headers.get('x-ms-exchange-message-is-ndr') !== undefined
     if (!isNdr) return undefined
     if (!isExchangeOnline(mail)) return undefined
-    const report = parseDeliveryStatus(mail.deliveryStatus)
+    const report = factsOf(mail).report
     const fromText = readAdminSection(mail.text)
     if (report.recipients.length > 0) {
       return {
@@ -54,9 +55,9 @@ export const office365: BounceSource = {
 
 function isExchangeOnline(mail: ParsedMail): boolean {
   if (EXCHANGE_ONLINE_HOST.test(mail.headers.get('message-id') ?? '')) return true
-  if (mail.headers.getAll('received').some((received) => EXCHANGE_ONLINE_HOST.test(received))) return true
-  if ((mail.headers.get('from') ?? '').toLowerCase().includes('postmaster@outlook.com')) return true
-  const reportingMta = parseDeliveryStatus(mail.deliveryStatus).reportingMta ?? ''
+  if (factsOf(mail).received.some((received) => EXCHANGE_ONLINE_HOST.test(received))) return true
+  if (factsOf(mail).from.includes('postmaster@outlook.com')) return true
+  const reportingMta = factsOf(mail).report.reportingMta ?? ''
   if (EXCHANGE_ONLINE_HOST.test(reportingMta) || reportingMta.toLowerCase().endsWith('.outlook.com')) return true
   // Generating server: NEKOCHAN.example.prod.outlook.com
   const generatingAt = mail.text.indexOf(GENERATING_SERVER)

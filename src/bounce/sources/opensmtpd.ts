@@ -8,6 +8,7 @@
 // and queue.c ("Envelope expired").
 import type { ParsedMail } from '../mail/index.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
+import { factsOf } from './mail-facts.ts'
 
 const SUBJECT = 'delivery status notification'
 const RECEIVED_MARK = '(OpenSMTPD)'
@@ -24,10 +25,10 @@ export const opensmtpd: BounceSource = {
   name: 'OpenSMTPD',
   description: 'OpenSMTPD: https://www.opensmtpd.org/',
   inquire(mail: ParsedMail): SourceResult | undefined {
-    const subject = (mail.headers.get('subject') ?? '').toLowerCase()
-    const byOpenSmtpd = mail.headers.getAll('received').some((line) => line.includes(RECEIVED_MARK))
+    const subject = factsOf(mail).subject
+    const byOpenSmtpd = factsOf(mail).received.some((line) => line.includes(RECEIVED_MARK))
     if (!subject.startsWith(SUBJECT) && !byOpenSmtpd) return undefined
-    const lowered = mail.text.toLowerCase()
+    const lowered = factsOf(mail).text
     if (!lowered.includes(INTRO)) return undefined
     const isDelay = subject.endsWith(': delayed') || lowered.includes('a message is delayed for')
     const recipients: RawRecipient[] = []

@@ -2,8 +2,9 @@
 // Notification (Failure|Delay)" from postmaster@…hotmail.com with a delivery-status part
 // (Reporting-MTA such as BLU004-OMC3S13.hotmail.com, MIME boundary "…DSN=_…").
 
-import { parseDeliveryStatus, rawFromDsn } from './delivery-status.ts'
+import { rawFromDsn } from './delivery-status.ts'
 import type { BounceSource, RawRecipient } from './types.ts'
+import { factsOf } from './mail-facts.ts'
 
 // This is an automatically generated Delivery Status Notification.
 const NOTICE = 'This is an automatically generated Delivery Status Notification.'
@@ -20,8 +21,8 @@ export const outlook: BounceSource = {
   inquire(mail) {
     if (!(mail.headers.get('subject') ?? '').startsWith('Delivery Status Notification')) return undefined
     if (!mail.text.includes(NOTICE)) return undefined
-    const report = parseDeliveryStatus(mail.deliveryStatus)
-    const from = (mail.headers.get('from') ?? '').toLowerCase()
+    const report = factsOf(mail).report
+    const from = factsOf(mail).from
     const isMicrosoft = MICROSOFT_DOMAINS.some((domain) => from.includes(domain)) || OMC_HOST.test(report.reportingMta ?? '') ||
       MICROSOFT_DOMAINS.some((domain) => (report.reportingMta ?? '').toLowerCase().includes(domain))
     if (!isMicrosoft || report.recipients.length === 0) return undefined

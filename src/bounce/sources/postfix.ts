@@ -5,9 +5,10 @@
 // "(in reply to %s command)" suffix from postfix/src/smtp/smtp_proto.c.
 import type { ParsedMail } from '../mail/index.ts'
 import type { Reason } from '../reason.ts'
-import { fullestDiagnostic, parseDeliveryStatus, type DsnRecipientFields } from './delivery-status.ts'
+import { fullestDiagnostic, type DsnRecipientFields } from './delivery-status.ts'
 import { commandAt, commandInText } from './smtp-command.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
+import { factsOf } from './mail-facts.ts'
 
 /** Subjects of bounce_template.c's failure, delay and success templates, and smtpd's postmaster notice. */
 const SUBJECTS: readonly string[] = [
@@ -47,7 +48,7 @@ export const postfix: BounceSource = {
   description: 'Postfix: https://www.postfix.org/',
   inquire(mail: ParsedMail): SourceResult | undefined {
     if (!isPostfix(mail)) return undefined
-    const dsn = parseDeliveryStatus(mail.deliveryStatus)
+    const dsn = factsOf(mail).report
     const text = mail.text
     const lowered = text.toLowerCase()
     if (lowered.includes('transcript of session follows') && !dsn.recipients.length) {
@@ -77,12 +78,12 @@ export const postfix: BounceSource = {
 }
 
 function isPostfix(mail: ParsedMail): boolean {
-  const subject = (mail.headers.get('subject') ?? '').toLowerCase()
+  const subject = factsOf(mail).subject
   if (SUBJECTS.some((wanted) => subject.startsWith(wanted))) return true
-  if (mail.deliveryStatus?.toLowerCase().includes('x-postfix-queue-id:')) return true
-  const from = (mail.headers.get('from') ?? '').toLowerCase()
+  if (factsOf(mail).deliveryStatus?.includes('x-postfix-queue-id:')) return true
+  const from = factsOf(mail).from
   if (!from.includes('mailer-daemon') && !from.includes('mail delivery system')) return false
-  const head = mail.text.slice(0, 2000).toLowerCase()
+  const head = factsOf(mail).head(2000)
   return TEXT_MARKERS.some((marker) => head.includes(marker))
 }
 

@@ -7,6 +7,7 @@ import type { ParsedMail } from '../mail/index.ts'
 import type { Reason } from '../reason.ts'
 import { parseDeliveryStatus } from './delivery-status.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
+import { factsOf } from './mail-facts.ts'
 
 const DSN_MARK = 'x-powermta-'
 // X-PowerMTA-BounceCategory: bad-mailbox — PowerMTA's own classification of the failure, written
@@ -31,7 +32,7 @@ export const powermta: BounceSource = {
   description: 'PowerMTA: https://www.bird.com/en-us/powermta',
   inquire(mail: ParsedMail): SourceResult | undefined {
     const status = mail.deliveryStatus
-    if (!status?.toLowerCase().includes(DSN_MARK) && !mail.text.slice(0, 500).toLowerCase().includes(TEXT_MARK)) return undefined
+    if (!status?.toLowerCase().includes(DSN_MARK) && !factsOf(mail).head(500).includes(TEXT_MARK)) return undefined
     const dsn = parseDeliveryStatus(status)
     const categories = bounceCategories(status ?? '')
     const recipients: RawRecipient[] = dsn.recipients.map((fields) => ({

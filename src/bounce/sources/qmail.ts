@@ -8,6 +8,7 @@
 import type { ParsedMail } from '../mail/index.ts'
 import type { SmtpCommand } from '../verdict.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
+import { factsOf } from './mail-facts.ts'
 
 /** Lead-in lines (lower-cased) after which the "<addr>:" paragraphs start. */
 const LEAD_INS: readonly string[] = [
@@ -49,12 +50,12 @@ export const qmail: BounceSource = {
 }
 
 function isQmail(mail: ParsedMail): boolean {
-  const subject = (mail.headers.get('subject') ?? '').toLowerCase()
-  const from = (mail.headers.get('from') ?? '').toLowerCase()
+  const subject = factsOf(mail).subject
+  const from = factsOf(mail).from
   const bounced = subject.startsWith('failure notice') || subject.startsWith('delivery failure') || subject.startsWith('permanent delivery failure') ||
-    from.includes('mailer-daemon') || mail.headers.getAll('received').some((line) => line.includes('invoked for bounce'))
+    from.includes('mailer-daemon') || factsOf(mail).received.some((line) => line.includes('invoked for bounce'))
   if (!bounced) return false
-  const head = mail.text.slice(0, 3000).toLowerCase()
+  const head = factsOf(mail).head(3000)
   return LEAD_INS.some((lead) => head.includes(lead)) && PARAGRAPH_START.test(mail.text.split('\n').find((line) => line.startsWith('<')) ?? '')
 }
 

@@ -6,6 +6,7 @@ import type { MailPart, ParsedMail } from '../mail/index.ts'
 import { inlineDeliveryStatus, parseDeliveryStatus } from './delivery-status.ts'
 import { commandInText } from './smtp-command.ts'
 import type { BounceSource, DsnAction, RawRecipient, SourceResult } from './types.ts'
+import { factsOf } from './mail-facts.ts'
 
 /**
  * Phrases by which an MTA says it gave up after its retry period: the recipient expired rather
@@ -67,7 +68,7 @@ function inquire(mail: ParsedMail): SourceResult | undefined {
   // The explanations may sit in a delivery-status part written as prose (InterMail): read both.
   const text = mail.deliveryStatus === undefined ? mail.text : `${mail.text}\n\n${dsnText}`
   // Phrases are looked for in the human-readable part only: a DSN field belongs to one recipient.
-  const lowerText = mail.text.toLowerCase()
+  const lowerText = factsOf(mail).text
   const textSaysExpired = EXPIRY_PHRASES.some((phrase) => lowerText.includes(phrase))
   const textSaysDelayed = DELAY_PHRASES.some((phrase) => lowerText.includes(phrase))
 

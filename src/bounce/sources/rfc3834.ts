@@ -5,6 +5,7 @@
 import type { ParsedMail } from '../mail/index.ts'
 import type { BounceSource, SourceResult } from './types.ts'
 import { addressesIn } from './address.ts'
+import { factsOf } from './mail-facts.ts'
 
 /** Header fields that mark an auto-reply by themselves. [field, lower-cased value prefix]. */
 const AUTO_REPLY_HEADERS: readonly (readonly [string, string])[] = [
@@ -53,8 +54,8 @@ function inquire(mail: ParsedMail): SourceResult | undefined {
   // A delivery or feedback report is no auto-reply even when it carries "Auto-Submitted: auto-replied".
   if (mail.deliveryStatus !== undefined || mail.feedbackReport !== undefined) return undefined
   // Exim's DMARC failure report is a multipart/report marked "Auto-Submitted: auto-replied": a report, not a reply.
-  if ((mail.headers.get('content-type') ?? '').toLowerCase().startsWith('multipart/report')) return undefined
-  const from = (mail.headers.get('from') ?? '').toLowerCase()
+  if (factsOf(mail).contentType.startsWith('multipart/report')) return undefined
+  const from = factsOf(mail).from
   if (from.includes('mailer-daemon') || from.includes('postmaster')) return undefined
   if (!isAutoReply(mail)) return undefined
 

@@ -2,9 +2,10 @@
 // SendGrid."), a one-line summary per recipient ("local:id:<addr> : ip : mx:[ip] : 550 … in RCPT
 // TO") and a delivery-status part with X-SendGrid-QueueID.
 
-import { parseDeliveryStatus, rawFromDsn } from './delivery-status.ts'
+import { rawFromDsn } from './delivery-status.ts'
 import type { BounceSource } from './types.ts'
 import { commandAt } from './smtp-command.ts'
+import { factsOf } from './mail-facts.ts'
 
 const NOTICE = 'This is an automatically generated message from SendGrid.'
 // X-SendGrid-QueueID: 959479146
@@ -17,7 +18,7 @@ export const sendgrid: BounceSource = {
   description: 'SendGrid: https://sendgrid.com/',
   inquire(mail) {
     if (!mail.text.includes(NOTICE) && !(mail.deliveryStatus ?? '').includes(QUEUE_ID)) return undefined
-    const report = parseDeliveryStatus(mail.deliveryStatus)
+    const report = factsOf(mail).report
     const summaries = mail.text.split('\n').map((line) => SUMMARY.exec(line.trim())).filter((m) => m !== null)
     if (report.recipients.length === 0) {
       const recipients = summaries.map((m) => ({ recipient: m[1], diagnosticCode: m[3], remoteMta: m[2], command: commandAt(m[4]) }))

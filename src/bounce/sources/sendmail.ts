@@ -11,6 +11,7 @@ import { isAddress } from './address.ts'
 import { fullestDiagnostic, inlineDeliveryStatus, parseDeliveryStatus, type DsnRecipientFields } from './delivery-status.ts'
 import { commandAt } from './smtp-command.ts'
 import type { BounceSource, DsnAction, RawRecipient, SourceResult } from './types.ts'
+import { factsOf } from './mail-facts.ts'
 
 /** savemail.c's subjects ("Returned mail: %s", "Warning: could not send message for past %s", the postmaster copies). */
 const SUBJECTS: readonly string[] = ['returned mail:', 'warning: could not send message for past', 'postmaster notify:', 'postmaster warning:']
@@ -70,10 +71,10 @@ export const sendmail: BounceSource = {
 }
 
 function isSendmail(mail: ParsedMail): boolean {
-  const subject = (mail.headers.get('subject') ?? '').toLowerCase()
-  const from = (mail.headers.get('from') ?? '').toLowerCase()
+  const subject = factsOf(mail).subject
+  const from = factsOf(mail).from
   if (!SUBJECTS.some((wanted) => subject.startsWith(wanted)) && !from.includes('mail delivery subsystem')) return false
-  const lowered = mail.text.toLowerCase()
+  const lowered = factsOf(mail).text
   return lowered.includes('----- ' + ADDRESS_SECTION) || lowered.includes(TRANSCRIPT_SECTION) || mail.original?.deliveryStatus !== undefined
 }
 

@@ -1,6 +1,6 @@
 import type { ParsedMail } from '../mail/index.ts'
-import { parseDeliveryStatus } from './delivery-status.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
+import { factsOf } from './mail-facts.ts'
 
 // SurfControl E-mail Filter (later Websense). The notice (set-of-emails lhost-surfcontrol-*):
 //
@@ -31,7 +31,7 @@ export const surfControl: BounceSource = {
   name: 'SurfControl',
   description: 'SurfControl E-mail Filter (Websense)',
   inquire(mail: ParsedMail): SourceResult | undefined {
-    const isSurfControl = (mail.headers.get('x-mailer') ?? '').toLowerCase().includes(X_MAILER) || mail.headers.get(HEADER) !== undefined
+    const isSurfControl = factsOf(mail).xMailer.includes(X_MAILER) || mail.headers.get(HEADER) !== undefined
     if (!isSurfControl) return undefined
     const text = mail.text
     const start = text.toLowerCase().indexOf(START)
@@ -48,7 +48,7 @@ export const surfControl: BounceSource = {
       const failure = FAILURE_LINE.exec(line)
       if (failure) found.set(failure[1].toLowerCase(), { diagnostic: failure[3].trim(), remote: failure[2] })
     }
-    const dsn = parseDeliveryStatus(mail.deliveryStatus)
+    const dsn = factsOf(mail).report
     for (const fields of dsn.recipients) if (!found.has(fields.recipient.toLowerCase())) found.set(fields.recipient.toLowerCase(), {})
 
     const recipients: RawRecipient[] = [...found].map(([recipient, one]) => {

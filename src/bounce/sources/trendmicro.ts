@@ -2,6 +2,7 @@ import type { ParsedMail } from '../mail/index.ts'
 import type { Reason } from '../reason.ts'
 import type { SmtpCommand } from '../verdict.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
+import { factsOf } from './mail-facts.ts'
 
 // Trend Micro InterScan Messaging Security Suite / Virtual Appliance (IMSS/IMSVA). Two
 // layouts of its notice (set-of-emails lhost-trendmicro-*; Japanese servers translate the
@@ -38,11 +39,11 @@ export const trendMicro: BounceSource = {
   description: 'Trend Micro InterScan Messaging Security: https://www.trendmicro.com/',
   inquire(mail: ParsedMail): SourceResult | undefined {
     const headers = mail.headers
-    const subject = (headers.get('subject') ?? '').toLowerCase().trim()
+    const subject = factsOf(mail).subject.trim()
     if (!SUBJECTS.includes(subject)) return undefined
-    const isInterScan = (headers.get('from') ?? '').toLowerCase().includes(FROM_MARK) ||
-      (headers.get('content-type') ?? '').toLowerCase().includes(BOUNDARY_MARK) ||
-      headers.getAll('received').some((line) => line.toLowerCase().includes(RECEIVED_MARK))
+    const isInterScan = factsOf(mail).from.includes(FROM_MARK) ||
+      factsOf(mail).contentType.includes(BOUNDARY_MARK) ||
+      factsOf(mail).receivedLower.some((line) => line.includes(RECEIVED_MARK))
     if (!isInterScan) return undefined
 
     const found: { recipient: string; diagnostic?: string; command?: SmtpCommand; reason?: Reason }[] = []

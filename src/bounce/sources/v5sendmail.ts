@@ -7,6 +7,7 @@ import type { ParsedMail } from '../mail/index.ts'
 import type { SmtpCommand } from '../verdict.ts'
 import { commandAt } from './smtp-command.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
+import { factsOf } from './mail-facts.ts'
 
 const SUBJECT = 'returned mail:'
 const TRANSCRIPT_SECTION = '----- transcript of session follows -----'
@@ -31,9 +32,9 @@ export const v5sendmail: BounceSource = {
   name: 'V5sendmail',
   description: 'Sendmail V5 and transcript-only Sendmail notices',
   inquire(mail: ParsedMail): SourceResult | undefined {
-    const subject = (mail.headers.get('subject') ?? '').toLowerCase()
+    const subject = factsOf(mail).subject
     if (!subject.startsWith(SUBJECT) || mail.deliveryStatus) return undefined
-    const lowered = mail.text.toLowerCase()
+    const lowered = factsOf(mail).text
     if (!lowered.includes(TRANSCRIPT_SECTION) || lowered.includes('----- ' + ADDRESS_SECTION)) return undefined
     return { recipients: readTranscript(mail.text) }
   },

@@ -3,6 +3,7 @@
 // SMS gateway (post_master@vtext.com, "Error: …", then "Message details:" with "RCPT TO: …").
 
 import type { BounceSource, RawRecipient } from './types.ts'
+import { factsOf } from './mail-facts.ts'
 
 // From: MMSC NDR Administrator <sysadmin@m01.vzwpix.com>
 const MMS_SENDER = /sysadmin@[^>\s]*vzwpix\.com/i
@@ -23,7 +24,7 @@ export const verizon: BounceSource = {
   inquire(mail) {
     const from = mail.headers.get('from') ?? ''
     const isMms = MMS_SENDER.test(from)
-    const isSms = from.toLowerCase().includes(SMS_SENDER) || mail.headers.getAll('received').some((r) => r.includes('.vtext.com ('))
+    const isSms = from.toLowerCase().includes(SMS_SENDER) || factsOf(mail).received.some((r) => r.includes('.vtext.com ('))
     if (!isMms && !isSms) return undefined
     const diagnosticCode = ERROR_LINE.exec(mail.text)?.[1].trim()
     const reason = isMms && diagnosticCode?.toLowerCase().startsWith(NO_VALID_RECIPIENTS) ? 'userunknown' as const : undefined

@@ -5,6 +5,7 @@
 // The delay variant's subject is "Warning--Could not send mail for past 8.5 hours".
 import type { ParsedMail } from '../mail/index.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
+import { factsOf } from './mail-facts.ts'
 
 const FROM_MARK = 'mail deliver system'
 const SUBJECTS: readonly string[] = ['returned mail: ', 'warning--could not send mail for past']
@@ -16,8 +17,8 @@ export const x1: BounceSource = {
   name: 'X1',
   description: 'Unknown MTA #1 ("---The following addresses had delivery errors---")',
   inquire(mail: ParsedMail): SourceResult | undefined {
-    const from = (mail.headers.get('from') ?? '').toLowerCase()
-    const subject = (mail.headers.get('subject') ?? '').toLowerCase()
+    const from = factsOf(mail).from
+    const subject = factsOf(mail).subject
     if (!from.includes(FROM_MARK) || !SUBJECTS.some((wanted) => subject.startsWith(wanted))) return undefined
     const recipients: RawRecipient[] = []
     let listing = false

@@ -6,9 +6,9 @@
 //   "SMTP:RCPT host 192.0.2.8: 553 5.3.0 <kijitora@example.jp>... No such user here"
 // ("Delevery" is misspelt in some versions.)
 import type { ParsedMail } from '../mail/index.ts'
-import { parseDeliveryStatus } from './delivery-status.ts'
 import { commandAt } from './smtp-command.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
+import { factsOf } from './mail-facts.ts'
 
 const SUBJECT = 'delivery status notification'
 const INTRO = 'this is an automatically generated delivery status notification.'
@@ -23,8 +23,8 @@ export const x3: BounceSource = {
   name: 'X3',
   description: 'Unknown MTA #3 ("This is an automatically generated Delivery Status Notification.")',
   inquire(mail: ParsedMail): SourceResult | undefined {
-    const subject = (mail.headers.get('subject') ?? '').toLowerCase()
-    if (!subject.startsWith(SUBJECT) || !mail.text.toLowerCase().includes(INTRO)) return undefined
+    const subject = factsOf(mail).subject
+    if (!subject.startsWith(SUBJECT) || !factsOf(mail).text.includes(INTRO)) return undefined
     const addresses: string[] = []
     let delayed = false
     let listing = false
@@ -41,7 +41,7 @@ export const x3: BounceSource = {
       if (found) addresses.push(found[1])
       detail ??= DETAIL_LINE.exec(line)
     }
-    const dsn = parseDeliveryStatus(mail.deliveryStatus)
+    const dsn = factsOf(mail).report
     const recipients: RawRecipient[] = addresses.map((recipient) => {
       const fields = dsn.recipients.find((each) => each.recipient.toLowerCase() === recipient.toLowerCase())
       return {

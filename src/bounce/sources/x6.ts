@@ -5,6 +5,7 @@
 import type { ParsedMail } from '../mail/index.ts'
 import { commandAt } from './smtp-command.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
+import { factsOf } from './mail-facts.ts'
 
 const INTRO = 'we had trouble delivering your message.'
 // "The following recipients returned permanent errors: a@example.jp, b@example.jp. Reason: …"
@@ -18,7 +19,7 @@ export const x6: BounceSource = {
   name: 'X6',
   description: 'Unknown MTA #6 ("We had trouble delivering your message.")',
   inquire(mail: ParsedMail): SourceResult | undefined {
-    if (!mail.text.slice(0, 2000).toLowerCase().includes(INTRO)) return undefined
+    if (!factsOf(mail).head(2000).includes(INTRO)) return undefined
     const recipients: RawRecipient[] = []
     for (const raw of mail.text.split('\n')) {
       const found = FAILURE_LINE.exec(raw.trim())

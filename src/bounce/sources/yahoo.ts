@@ -5,6 +5,7 @@
 
 import type { SmtpCommand } from '../verdict.ts'
 import type { BounceSource, RawRecipient } from './types.ts'
+import { factsOf } from './mail-facts.ts'
 
 const NOTICE = 'Sorry, we were unable to deliver your message to the following address'
 const ORIGINAL = '--- Below this line is a copy of the message.'
@@ -19,7 +20,7 @@ export const yahoo: BounceSource = {
   name: 'Yahoo',
   description: 'Yahoo! Mail: https://mail.yahoo.com',
   inquire(mail) {
-    if (!(mail.headers.get('subject') ?? '').toLowerCase().startsWith('failure notice')) return undefined
+    if (!factsOf(mail).subject.startsWith('failure notice')) return undefined
     const start = mail.text.indexOf(NOTICE)
     if (start === -1) return undefined
     const end = mail.text.indexOf(ORIGINAL, start)

@@ -4,8 +4,9 @@
 // 550 … (in reply to RCPT TO command)", and a delivery-status part (X-Yandex-Queue-ID).
 
 import type { SmtpCommand } from '../verdict.ts'
-import { parseDeliveryStatus, rawFromDsn } from './delivery-status.ts'
+import { rawFromDsn } from './delivery-status.ts'
 import type { BounceSource } from './types.ts'
+import { factsOf } from './mail-facts.ts'
 
 // From: mailer-daemon@yandex.ru
 const YANDEX_SENDER = /mailer-daemon@(?:[a-z0-9-]+\.)*yandex\.(?:ru|com|net|ua|by|kz)/i
@@ -21,7 +22,7 @@ export const yandex: BounceSource = {
   inquire(mail) {
     const isYandex = YANDEX_SENDER.test(mail.headers.get('from') ?? '') || (mail.deliveryStatus ?? '').includes('X-Yandex-Queue-ID')
     if (!isYandex) return undefined
-    const report = parseDeliveryStatus(mail.deliveryStatus)
+    const report = factsOf(mail).report
     if (report.recipients.length === 0) return undefined
     const paragraphs = mail.text.split(/\n\s*\n/).map((paragraph) => paragraph.replace(/\s+/g, ' ').trim())
     return {

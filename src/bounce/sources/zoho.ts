@@ -4,6 +4,7 @@
 // and "Message will be retried for 4 more day(s)".
 
 import type { BounceSource, RawRecipient } from './types.ts'
+import { factsOf } from './mail-facts.ts'
 
 // X-Mailer: Zoho Mail
 const ZOHO_MAILER = 'zoho mail'
@@ -22,7 +23,7 @@ export const zoho: BounceSource = {
   name: 'Zoho',
   description: 'Zoho Mail: https://www.zoho.com/mail/',
   inquire(mail) {
-    const isZoho = (mail.headers.get('x-mailer') ?? '').toLowerCase().startsWith(ZOHO_MAILER) ||
+    const isZoho = factsOf(mail).xMailer.startsWith(ZOHO_MAILER) ||
       /mailer-daemon@(?:[a-z0-9-]+\.)*zoho\.com/i.test(mail.headers.get('from') ?? '')
     if (!isZoho) return undefined
     const isWarning = mail.text.includes(WARNING)
