@@ -168,12 +168,13 @@ export async function startTodoku(config: TodokuConfig, overrides: TodokuOverrid
 
 /**
  * Delivery logs `{ event: 'delivery_error', … }` records: each becomes a line of our Log under
- * `<prefix>.<event>`, at `error` when the event names an error, `info` otherwise.
+ * `<prefix>.<event>`, at `error` when the event names an error of ours, `info` otherwise (a
+ * recipient that failed with a 550 is an outcome, not an error of todoku's).
  */
 function eventLogOf(log: Log, prefix: string): (record: Record<string, unknown>) => void {
   return (record) => {
     const event = String(record.event ?? 'event')
-    const level: LogLevel = typeof record.level === 'string' && (LOG_LEVELS as readonly string[]).includes(record.level) ? (record.level as LogLevel) : /error|failed/.test(event) ? 'error' : 'info'
+    const level: LogLevel = typeof record.level === 'string' && (LOG_LEVELS as readonly string[]).includes(record.level) ? (record.level as LogLevel) : /error/.test(event) ? 'error' : 'info'
     log(level, `${prefix}.${event}`, record)
   }
 }

@@ -76,7 +76,10 @@ export function registerSend(program: Command): void {
       }
       process.stdout.write(`message ${queued.id}\n`)
       for (const recipient of view.recipients) {
-        const reply = recipient.lastReply === undefined ? '' : `  ${[recipient.lastReply.replyCode, recipient.lastReply.enhancedStatus, recipient.lastReply.text].filter(Boolean).join(' ')}`
+        const last = recipient.lastReply
+        // the text often starts with the enhanced status already ('5.1.1 <…>: User unknown')
+        const status = last?.enhancedStatus !== undefined && last.enhancedStatus !== '' && !(last.text ?? '').startsWith(last.enhancedStatus) ? last.enhancedStatus : undefined
+        const reply = last === undefined ? '' : `  ${[last.replyCode, status, last.text].filter(Boolean).join(' ')}`
         process.stdout.write(`  ${recipient.address}  ${recipient.state}${reply}\n`)
       }
       if (view.recipients.some((r) => r.state !== 'delivered')) process.exitCode = 1
