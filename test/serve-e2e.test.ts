@@ -2,10 +2,12 @@
 // server as the recipients' MX, and startTodoku wired exactly as `todoku serve` wires it
 // (real store in a temp data folder, real resolver, real API over HTTP). Nothing leaves 127.0.0.1.
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
+import { fileURLToPath } from 'node:url'
 import { authenticate } from 'mailauth'
 import nodemailer from 'nodemailer'
 import { loadConfig } from '../src/config/index.ts'
@@ -170,4 +172,47 @@ test('stop closes the API: a request after it is refused', async (t) => {
   const { todoku } = await startWorld(t)
   await todoku.stop()
   await assert.rejects(fetch(`${todoku.api.url}/v1/messages`))
+})
+
+/** `todoku serve` as a user runs it: a child process of the CLI. */
+function spawnServe(args: readonly string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [fileURLToPath(new URL('../src/cli/main.ts', import.meta.url)), 'serve', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk) => (stdout += chunk))
+  child.stderr.on('data', (chunk) => (stderr += chunk))
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  return { child, exited, output: () => ({ stdout, stderr }) }
+}
+
+test('todoku serve with a bad config lists every problem and exits 78 (EX_CONFIG) without starting', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'todoku-serve-'))
+  t.after(() => rmSync(dir, { recursive: true, force: true }))
+  writeFileSync(join(dir, 'config.toml'), '[api]\nport = "http"\n[delivery.retry]\nmaxAgeMs = "5 dayz"\n')
+  const serve = spawnServe(['--config', join(dir, 'config.toml')])
+  t.after(() => serve.child.kill('SIGKILL'))
+  assert.equal(await serve.exited, 78)
+  const { stderr } = serve.output()
+  assert.match(stderr, /2 problems/)
+  assert.match(stderr, /config\.toml: api\.port: "http": expected an integer from 0 to 65535/)
+  assert.match(stderr, /config\.toml: delivery\.retry\.maxAgeMs: "5 dayz": expected a duration like 30s, 5m, 2h, 5d/)
+})
+
+test('todoku serve says where it listens, logs JSON lines, and stops cleanly on SIGTERM', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'todoku-serve-'))
+  t.after(() => rmSync(dir, { recursive: true, force: true }))
+  const serve = spawnServe([], { TODOKU_DATA_DIR: dir, TODOKU_API_PORT: '0', TODOKU_SUBMISSION_ENABLED: 'false', TODOKU_DNS_SERVERS: '127.0.0.1:9' })
+  t.after(() => serve.child.kill('SIGKILL'))
+  for (let waitedMs = 0; !serve.output().stderr.includes('todoku: API') && waitedMs < 10_000; waitedMs += 50) {
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  assert.match(serve.output().stderr, /todoku: API http:\/\/127\.0\.0\.1:\d+, SMTP submission off/)
+  serve.child.kill('SIGTERM')
+  assert.equal(await serve.exited, 0)
+  const events = serve.output().stdout.trim().split('\n').map((line) => JSON.parse(line).event)
+  assert.deepEqual(events.slice(-3), ['todoku.signal', 'todoku.stopping', 'todoku.stopped'])
+  assert.ok(events.includes('todoku.started'))
 })
