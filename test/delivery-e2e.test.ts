@@ -11,7 +11,7 @@ import { dkimVerify } from 'mailauth/lib/dkim/verify.js'
 import { classifyReply } from '../src/bounce/index.ts'
 import { createManualClock, createSeededRandom } from '../src/core/index.ts'
 import { generateDkimKeys } from '../src/dkim/index.ts'
-import { createNodeResolver, DnsError, type Resolver, type Zone } from '../src/dns/index.ts'
+import { createNodeResolver, createZoneResolver, DnsError, type Resolver, type Zone } from '../src/dns/index.ts'
 import { createMtaStsPolicyCache, decodeVerp, startDelivery, type Delivery } from '../src/delivery/index.ts'
 import { startDnsServer, startSinkServer, type SimDnsServer, type SinkServer } from '../src/sim/index.ts'
 import { openSqliteStore, type MessageView, type Store } from '../src/store/index.ts'
@@ -284,5 +284,49 @@ describe('delivery end to end', () => {
     latencies.sort((a, b) => a - b)
     // the sink records the message after its DATA: an upper bound on the time to MAIL FROM
     assert.ok(latencies[4] <= 50, `median ${latencies[4].toFixed(1)} ms from kick to the message at the sink`)
+  })
+})
+
+describe('delivery under a shaping policy that says wait', () => {
+  it('gives the recipients back untried, due when the policy said, and stops cleanly', async (t) => {
+    const folder = await mkdtemp(join(tmpdir(), 'todoku-delivery-wait-'))
+    const waitClock = createManualClock(Date.now())
+    const store = await openSqliteStore({ path: folder, clock: waitClock, random: createSeededRandom(3) })
+    t.after(async () => {
+      store.close()
+      await rm(folder, { recursive: true, force: true })
+    })
+    const untilMs = waitClock.now() + 30 * MINUTE
+    const asked: string[] = []
+    const delivery = startDelivery({
+      store,
+      dns: createZoneResolver({ 'receiver.test': { MX: [[10, 'mx1.receiver.test']] }, 'mx1.receiver.test': { A: ['127.0.0.2'] } }),
+      clock: waitClock,
+      random: createSeededRandom(4),
+      classifyReply,
+      shaping: {
+        decide: (request) => {
+          asked.push(`${request.site} ${request.pool.name} ${request.recipients}`)
+          return { kind: 'wait', untilMs }
+        },
+        record: () => assert.fail('nothing was sent, so nothing is recorded'),
+      },
+      log: () => {},
+      config: {
+        egress: { sources: [{ name: 's', ehloName: 'mta.sender.test' }], pools: [{ name: 'warmup', kind: 'dedicated', sources: ['s'] }], defaultPool: 'warmup' },
+        mxPort: 2525,
+      },
+    })
+    const inserted = await store.insertMessage({
+      tenantId: 't1', mailFrom: 'news@sender.test', sendingDomain: 'sender.test',
+      recipients: [{ address: 'a@receiver.test' }, { address: 'b@receiver.test' }], content: message(['a@receiver.test'], 'wait'),
+    })
+    delivery.kick()
+    const deadline = performance.now() + 3000
+    while (delivery.stats().released < 2 && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5))
+    await delivery.stop()
+    assert.deepEqual(asked, ['mx1.receiver.test warmup 2'])
+    const view = (await store.getMessage(inserted.messageId))!
+    assert.deepEqual(view.recipients.map((r) => [r.state, r.attemptCount, r.nextAttemptAtMs]), [['queued', 0, untilMs], ['queued', 0, untilMs]])
   })
 })

@@ -42,7 +42,7 @@ export interface DeliveryConfig {
   readonly sendingDomainCacheMs?: number
   /** outcomes are written when this many are waiting; default 500 */
   readonly outcomeBatchSize?: number
-  /** or when the oldest has waited this long; default 20 ms */
+  /** or when the oldest has waited this long; default 100 ms (each write is an fsync'd commit) */
   readonly outcomeFlushMs?: number
   /** expired leases (a crashed node's) are released this often; default 60 s */
   readonly leaseRecoveryIntervalMs?: number
@@ -75,7 +75,7 @@ export const DELIVERY_DEFAULTS = {
   negativeRouteCacheMs: 30_000,
   sendingDomainCacheMs: 60_000,
   outcomeBatchSize: 500,
-  outcomeFlushMs: 20,
+  outcomeFlushMs: 100,
   leaseRecoveryIntervalMs: 60_000,
   maxIdleSleepMs: 1000,
 } as const
