@@ -1,6 +1,6 @@
 import type { Action } from './action.ts'
 import { classifyBounce } from './classify-reply.ts'
-import { parseMail, type ParsedMail } from './mail/index.ts'
+import { MAX_RECIPIENTS_PER_MAIL, parseMail, type ParsedMail } from './mail/index.ts'
 import { isHardBounce, type Reason } from './reason.ts'
 import { SOURCES } from './sources/index.ts'
 import { localAgentReason } from './sources/local-agent.ts'
@@ -65,7 +65,9 @@ export function analyzeMail(mail: ParsedMail, sources: readonly BounceSource[] =
     const found = source.inquire(mail)
     if (!found || found.recipients.length === 0) continue
     const original = describeOriginal(mail)
-    return found.recipients.map((raw) => classifyRecipient(raw, source.name, original))
+    // A forged report of a million recipients is classified, and answered, for the first MAX_RECIPIENTS_PER_MAIL only.
+    const recipients = found.recipients.length > MAX_RECIPIENTS_PER_MAIL ? found.recipients.slice(0, MAX_RECIPIENTS_PER_MAIL) : found.recipients
+    return recipients.map((raw) => classifyRecipient(raw, source.name, original))
   }
   return []
 }
@@ -138,12 +140,14 @@ function actionForSourceReason(reason: Reason, fromText: Action): Action {
   }
 }
 
-const TODOKU_HEADER = /^x-todoku-/
+const TODOKU_HEADER = 'x-todoku-'
 
 function describeOriginal(mail: ParsedMail): OriginalMessage {
   const headers = mail.original?.headers
   const todokuHeaders: Record<string, string> = {}
-  for (const [name, value] of headers?.fields ?? []) if (TODOKU_HEADER.test(name)) todokuHeaders[name] = value
+  // By name first: the returned message's other fields (Received, DKIM-Signature…) stay undecoded.
+  // The last field of a name wins, as when every field was assigned in order.
+  for (const name of headers?.names ?? []) if (name.startsWith(TODOKU_HEADER)) todokuHeaders[name] = headers!.getAll(name).at(-1)!
   return {
     messageId: headers?.get('message-id'),
     returnPath: headers?.get('return-path'),

@@ -4,6 +4,8 @@ import { MAX_HEADER_FIELDS } from './limits.ts'
 /** A header section: fields in order, names lower-cased, values unfolded and decoded. */
 export interface MailHeaders {
   readonly fields: readonly (readonly [name: string, value: string])[]
+  /** The field names in order, lower-cased (no value decoded to list them). */
+  readonly names: readonly string[]
   /** The first field of that name (case-insensitive), or undefined. */
   get(name: string): string | undefined
   /** Every field of that name, in order. */
@@ -102,6 +104,10 @@ class LazyHeaders implements MailHeaders {
     this.#names = names
     this.#raws = raws
     this.#decode = decode
+  }
+
+  get names(): readonly string[] {
+    return this.#names
   }
 
   get fields(): readonly (readonly [string, string])[] {
