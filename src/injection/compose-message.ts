@@ -247,8 +247,10 @@ export async function composeMessage(message: CheckedMessage, context: ComposeCo
     cc: message.cc.map(toComposerAddress),
     replyTo: message.replyTo.map(toComposerAddress),
     ...(message.subject === undefined || isJis ? {} : { subject: message.subject }),
-    ...(message.text === undefined ? {} : { text: isJis ? jisPart(message.text, 'text/plain') : message.text }),
-    ...(message.html === undefined ? {} : { html: isJis ? jisPart(message.html, 'text/html') : message.html }),
+    ...(message.text === undefined || isJis ? {} : { text: message.text }),
+    ...(message.html === undefined || isJis ? {} : { html: message.html }),
+    // MailComposer forces charset=utf-8 on text and html; alternatives keep their own type
+    ...(isJis ? { alternatives: [...(message.text === undefined ? [] : [jisPart(message.text, 'text/plain')]), ...(message.html === undefined ? [] : [jisPart(message.html, 'text/html')])] } : {}),
     headers,
     // Only content from the request, never `path` or `href`: Nodemailer would read a file or
     // fetch a URL the client names.
@@ -274,6 +276,10 @@ function toComposerAddress(address: Address): { name: string; address: string } 
   return { name: address.display ?? '', address: address.text }
 }
 
+/**
+ * An ISO-2022-JP part, base64: MimeNode reads the ESC bytes of ISO-2022-JP as 8-bit and would
+ * pick quoted-printable over a requested 7bit; carriers' handsets decode base64 parts.
+ */
 function jisPart(text: string, contentType: string): { content: Buffer; contentType: string; contentTransferEncoding: string } {
-  return { content: encodeIso2022Jp(text.replace(/\r?\n/g, '\r\n')), contentType: `${contentType}; charset=ISO-2022-JP`, contentTransferEncoding: '7bit' }
+  return { content: encodeIso2022Jp(text.replace(/\r?\n/g, '\r\n')), contentType: `${contentType}; charset=ISO-2022-JP`, contentTransferEncoding: 'base64' }
 }

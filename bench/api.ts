@@ -1,0 +1,101 @@
+// `npm run bench:api`: messages accepted per second through the HTTP API, durably.
+//
+// A child process runs todoku's API (createInjector + startApi over the SQLite store in a
+// temporary data folder, fsync'd group commits) on 127.0.0.1; this process is the client:
+// CONCURRENCY keep-alive connections POST /v1/messages until MESSAGES are accepted (202).
+// Two bodies, each ~10 KB of message: `structured` (from/to/subject/text/html, composed by
+// todoku) and `raw` (a 10 KB RFC 5322 message in base64 with an envelope). Client and server
+// share the machine's cores, as they would on one box. The last line is the summary, exactly:
+//   api-structured-msgs-per-s S api-raw-msgs-per-s R
+import { fork, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { Agent, request } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+const MESSAGES = Number(process.env.MESSAGES ?? 20_000)
+const CONCURRENCY = Number(process.env.CONCURRENCY ?? 64)
+const TEXT_BYTES = 10 * 1024
+
+if (process.argv[2] === '--serve') {
+  const { systemClock, systemRandom } = await import('../src/core/index.ts')
+  const { openSqliteStore } = await import('../src/store/index.ts')
+  const { createInjector } = await import('../src/injection/index.ts')
+  const { startApi } = await import('../src/api/index.ts')
+  const store = await openSqliteStore({ path: process.argv[3], clock: systemClock, random: systemRandom })
+  await store.putDomain({ name: 'example.jp', tenantId: 'bench', dkimKeys: [], requireTls: false })
+  const { token } = await store.createApiKey({ tenantId: 'bench', name: 'bench', scopes: ['messages:send'] })
+  const injector = createInjector({ store, clock: systemClock, random: systemRandom })
+  const api = await startApi({ store, injector, log: { info: () => {}, error: (message, fields) => console.error(message, fields) } }, { host: '127.0.0.1', port: 0 })
+  process.send?.({ port: api.port, token })
+  const cpuAtStart = process.cpuUsage()
+  process.on('message', async () => {
+    const cpu = process.cpuUsage(cpuAtStart)
+    console.log(`  server CPU: ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms (user ${(cpu.user / 1000).toFixed(0)}, system ${(cpu.system / 1000).toFixed(0)})`)
+    await api.close()
+    await store.close()
+    process.exit(0)
+  })
+} else {
+  const line = 'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor.\n'
+  const text = line.repeat(Math.ceil(TEXT_BYTES / 2 / line.length))
+  const html = `<p>${text.replace(/\n/g, '<br>\n')}</p>`
+  const structured = JSON.stringify({
+    from: 'News <news@example.jp>', to: 'reader@example.com', subject: 'Weekly news', text, html,
+    headers: { 'List-Unsubscribe': '<https://example.jp/u/1>', 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+  })
+  const rawMessage = `From: News <news@example.jp>\r\nTo: reader@example.com\r\nSubject: Weekly news\r\nDate: Thu, 01 Jan 2026 00:00:00 +0000\r\nMessage-ID: <1@example.jp>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${text.repeat(2).replace(/\n/g, '\r\n')}`
+  const raw = JSON.stringify({ raw: Buffer.from(rawMessage).toString('base64'), envelope: { mailFrom: 'news@example.jp', recipients: ['reader@example.com'] } })
+
+  const results: Record<string, number> = {}
+  for (const [name, body] of [['structured', structured], ['raw', raw]] as const) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'todoku-bench-api-'))
+    const child = fork(new URL(import.meta.url).pathname, ['--serve', dataDir], { stdio: 'inherit', execArgv: process.env.PROFILE_DIR === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', process.env.PROFILE_DIR] })
+    try {
+      const { port, token } = await new Promise<{ port: number; token: string }>((resolve) => child.once('message', (m) => resolve(m as { port: number; token: string })))
+      const rate = await load(port, token, Buffer.from(body))
+      results[name] = rate
+      console.log(`${name}: ${Buffer.byteLength(body)} byte bodies, ${MESSAGES} messages, ${CONCURRENCY} connections: ${rate.toFixed(0)} accepted msgs/s`)
+    } finally {
+      await stop(child)
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  }
+  console.log(`api-structured-msgs-per-s ${results.structured.toFixed(0)} api-raw-msgs-per-s ${results.raw.toFixed(0)}`)
+}
+
+async function load(port: number, token: string, body: Buffer): Promise<number> {
+  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY })
+  const headers = { 'content-type': 'application/json', 'content-length': String(body.length), authorization: `Bearer ${token}` }
+  let sent = 0
+  let accepted = 0
+  const post = () => new Promise<number>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/messages', headers, agent }, (res) => {
+      res.resume()
+      res.on('end', () => resolve(res.statusCode ?? 0))
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
+  // warm up: JIT, the first commits
+  await Promise.all(Array.from({ length: CONCURRENCY }, () => post()))
+  const started = performance.now()
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (sent < MESSAGES) {
+      sent++
+      const status = await post()
+      if (status !== 202) throw new Error(`POST /v1/messages answered ${status}, expected 202`)
+      accepted++
+    }
+  }))
+  const seconds = (performance.now() - started) / 1000
+  agent.destroy()
+  return accepted / seconds
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve())
+    child.send('stop')
+  })
+}
