@@ -84,6 +84,11 @@ test('decodes quoted-printable escapes in either case and keeps a broken escape'
   assert.equal(decodeQuotedPrintable('a=3Db =e3=81=82'), 'a=b \xe3\x81\x82')
   assert.equal(decodeQuotedPrintable('100=ZZ =4'), '100=ZZ =4')
   assert.equal(decodeQuotedPrintable('ends with ='), 'ends with =')
+  assert.equal(decodeQuotedPrintable('=\r=0D=0A= \tx=\t\r\n'), '=\r\r\n= \tx')
+})
+
+test('decodes quoted-printable inside a header already read as text (code units above 0xff pass through)', () => {
+  assert.equal(decodeQuotedPrintable('あ=E3=81=82 =\nい'), 'あ\xe3\x81\x82 い')
 })
 
 test('decodes base64 and ignores line breaks and junk in it', () => {

@@ -92,11 +92,69 @@ export function decodeBase64(binary: string): string {
   return Buffer.from(binary, 'base64').toString('latin1')
 }
 
-const HEX = /^[0-9A-Fa-f]{2}$/
+/** The value of a hex digit's code unit, or -1. */
+function hexDigit(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48
+  if (code >= 65 && code <= 70) return code - 55
+  if (code >= 97 && code <= 102) return code - 87
+  return -1
+}
 
-/** Quoted-printable body (RFC 2045 §6.7) → octets. Soft line breaks join; a broken escape stays as it is. */
+/**
+ * Quoted-printable body (RFC 2045 §6.7) → octets. Soft line breaks join; a broken escape stays as it is.
+ * One pass into a byte buffer (HTML notices are full of "=3D": string building per escape was
+ * the mail reader's slowest loop).
+ */
 export function decodeQuotedPrintable(binary: string): string {
   if (!binary.includes('=')) return binary
+  const n = binary.length
+  // The output is never longer than the input.
+  const out = Buffer.allocUnsafe(n)
+  let length = 0
+  for (let at = 0; at < n;) {
+    const code = binary.charCodeAt(at)
+    if (code > 0xff) return decodeQuotedPrintableText(binary)
+    if (code !== 61) {
+      out[length++] = code
+      at += 1
+      continue
+    }
+    const next = binary.charCodeAt(at + 1)
+    if (next === 10) {
+      at += 2
+      continue
+    }
+    if (next === 13 && binary.charCodeAt(at + 2) === 10) {
+      at += 3
+      continue
+    }
+    const high = hexDigit(next)
+    const low = high === -1 ? -1 : hexDigit(binary.charCodeAt(at + 2))
+    if (low !== -1) {
+      out[length++] = high * 16 + low
+      at += 3
+      continue
+    }
+    // "=" followed by trailing blanks before the line end is a soft break too. Look only as
+    // far as the blanks go: scanning to the line end from every "=" was quadratic.
+    let end = at + 1
+    while (binary.charCodeAt(end) === 32 || binary.charCodeAt(end) === 9) end += 1
+    if (binary.charCodeAt(end) === 10) {
+      at = end + 1
+    } else if (binary.charCodeAt(end) === 13 && binary.charCodeAt(end + 1) === 10) {
+      at = end + 2
+    } else {
+      out[length++] = 61
+      at += 1
+    }
+  }
+  return out.toString('latin1', 0, length)
+}
+
+const HEX = /^[0-9A-Fa-f]{2}$/
+
+/** The same decoding over text that is no binary string (an encoded-word inside a header already read as UTF-8). */
+function decodeQuotedPrintableText(binary: string): string {
   let out = ''
   let from = 0
   for (let at = binary.indexOf('=', from); at !== -1; at = binary.indexOf('=', from)) {
@@ -110,8 +168,6 @@ export function decodeQuotedPrintable(binary: string): string {
       out += String.fromCharCode(parseInt(next, 16))
       from = at + 3
     } else {
-      // "=" followed by trailing blanks before the line end is a soft break too. Look only as
-      // far as the blanks go: scanning to the line end from every "=" was quadratic.
       let end = at + 1
       while (binary.charCodeAt(end) === 32 || binary.charCodeAt(end) === 9) end += 1
       if (binary[end] === '\n') {
