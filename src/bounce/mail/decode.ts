@@ -102,37 +102,29 @@ function hexDigit(code: number): number {
 
 /**
  * Quoted-printable body (RFC 2045 §6.7) → octets. Soft line breaks join; a broken escape stays as it is.
- * One pass into a byte buffer (HTML notices are full of "=3D": string building per escape was
- * the mail reader's slowest loop).
+ * Runs between escapes are copied as slices; an escape is read by its code units (no substring,
+ * no regexp per "=": HTML notices are full of "=3D").
  */
 export function decodeQuotedPrintable(binary: string): string {
   if (!binary.includes('=')) return binary
-  const n = binary.length
-  // The output is never longer than the input.
-  const out = Buffer.allocUnsafe(n)
-  let length = 0
-  for (let at = 0; at < n;) {
-    const code = binary.charCodeAt(at)
-    if (code > 0xff) return decodeQuotedPrintableText(binary)
-    if (code !== 61) {
-      out[length++] = code
-      at += 1
-      continue
-    }
+  let out = ''
+  let from = 0
+  for (let at = binary.indexOf('=', from); at !== -1; at = binary.indexOf('=', from)) {
+    if (at > from) out += binary.slice(from, at)
     const next = binary.charCodeAt(at + 1)
     if (next === 10) {
-      at += 2
+      from = at + 2
       continue
     }
     if (next === 13 && binary.charCodeAt(at + 2) === 10) {
-      at += 3
+      from = at + 3
       continue
     }
     const high = hexDigit(next)
     const low = high === -1 ? -1 : hexDigit(binary.charCodeAt(at + 2))
     if (low !== -1) {
-      out[length++] = high * 16 + low
-      at += 3
+      out += String.fromCharCode(high * 16 + low)
+      from = at + 3
       continue
     }
     // "=" followed by trailing blanks before the line end is a soft break too. Look only as
@@ -140,44 +132,12 @@ export function decodeQuotedPrintable(binary: string): string {
     let end = at + 1
     while (binary.charCodeAt(end) === 32 || binary.charCodeAt(end) === 9) end += 1
     if (binary.charCodeAt(end) === 10) {
-      at = end + 1
+      from = end + 1
     } else if (binary.charCodeAt(end) === 13 && binary.charCodeAt(end + 1) === 10) {
-      at = end + 2
+      from = end + 2
     } else {
-      out[length++] = 61
-      at += 1
-    }
-  }
-  return out.toString('latin1', 0, length)
-}
-
-const HEX = /^[0-9A-Fa-f]{2}$/
-
-/** The same decoding over text that is no binary string (an encoded-word inside a header already read as UTF-8). */
-function decodeQuotedPrintableText(binary: string): string {
-  let out = ''
-  let from = 0
-  for (let at = binary.indexOf('=', from); at !== -1; at = binary.indexOf('=', from)) {
-    out += binary.slice(from, at)
-    const next = binary.slice(at + 1, at + 3)
-    if (next[0] === '\n') {
-      from = at + 2
-    } else if (next === '\r\n') {
-      from = at + 3
-    } else if (HEX.test(next)) {
-      out += String.fromCharCode(parseInt(next, 16))
-      from = at + 3
-    } else {
-      let end = at + 1
-      while (binary.charCodeAt(end) === 32 || binary.charCodeAt(end) === 9) end += 1
-      if (binary[end] === '\n') {
-        from = end + 1
-      } else if (binary[end] === '\r' && binary[end + 1] === '\n') {
-        from = end + 2
-      } else {
-        out += '='
-        from = at + 1
-      }
+      out += '='
+      from = at + 1
     }
   }
   return out + binary.slice(from)
