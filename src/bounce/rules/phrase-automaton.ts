@@ -91,10 +91,17 @@ export function buildPhraseAutomaton(phrases: readonly string[]): PhraseAutomato
   const outputIds = new Int32Array(outputStart[stateCount])
   for (let state = 0; state < stateCount; state++) outputIds.set(outputs[state], outputStart[state])
 
+  // The scan's table: each entry is the next state's row offset (state × width), times two, plus
+  // one when that state ends a phrase. One lookup and no multiplication per character; the
+  // outputs are looked up only on the rare characters that end a phrase.
+  if (stateCount * width * 2 > 0x7fffffff) throw new Error(`phrase automaton: ${stateCount} states × ${width} classes overflow the scan table`)
+  const next = new Int32Array(stateCount * width)
+  for (let i = 0; i < next.length; i++) next[i] = delta[i] * width * 2 + (outputStart[delta[i] + 1] > outputStart[delta[i]] ? 1 : 0)
+
   return {
     phraseCount: phrases.length,
     scan(text, stamp, generation, out, length) {
-      let state = 0
+      let row = 0
       let wasSpace = false
       for (let i = 0, n = text.length; i < n; i++) {
         const cls = charClass[text.charCodeAt(i)]
@@ -102,10 +109,12 @@ export function buildPhraseAutomaton(phrases: readonly string[]): PhraseAutomato
           if (wasSpace) continue
           wasSpace = true
         } else wasSpace = false
-        state = delta[state * width + cls]
-        let k = outputStart[state]
+        const entry = next[row + cls]
+        row = entry >> 1
+        if ((entry & 1) === 0) continue
+        const state = row / width
         const end = outputStart[state + 1]
-        for (; k < end; k++) {
+        for (let k = outputStart[state]; k < end; k++) {
           const id = outputIds[k]
           if (stamp[id] !== generation) {
             stamp[id] = generation
