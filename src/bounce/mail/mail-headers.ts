@@ -98,7 +98,7 @@ class LazyHeaders implements MailHeaders {
   readonly #decoded: (string | undefined)[] = []
   #fields: (readonly [string, string])[] | undefined = undefined
   #lookups = 0
-  #byName: Map<string, number[]> | undefined = undefined
+  #firstByName: Map<string, number> | undefined = undefined
 
   constructor(names: readonly string[], raws: readonly string[], decode: (raw: string) => string) {
     this.#names = names
@@ -122,23 +122,14 @@ class LazyHeaders implements MailHeaders {
   get(wanted: string): string | undefined {
     const key = wanted.toLowerCase()
     const index = this.#indexed()
-    if (index) {
-      const at = index.get(key)
-      return at === undefined ? undefined : this.#valueAt(at[0])
-    }
-    const i = this.#names.indexOf(key)
+    const i = index ? index.get(key) ?? -1 : this.#names.indexOf(key)
     return i === -1 ? undefined : this.#valueAt(i)
   }
 
+  // Rarely asked (Received, To), and then mostly of few fields: a scan.
   getAll(wanted: string): string[] {
     const key = wanted.toLowerCase()
-    const index = this.#indexed()
     const values: string[] = []
-    if (index) {
-      const at = index.get(key)
-      if (at) for (const i of at) values.push(this.#valueAt(i))
-      return values
-    }
     for (let i = 0; i < this.#names.length; i++) if (this.#names[i] === key) values.push(this.#valueAt(i))
     return values
   }
@@ -148,17 +139,13 @@ class LazyHeaders implements MailHeaders {
   }
 
   // The mail reader asks a header section for two or three fields; the sources ask the top
-  // headers for a few more. Scan for the first few, then index.
-  #indexed(): Map<string, number[]> | undefined {
-    if (this.#byName || ++this.#lookups <= SCANNED_LOOKUPS) return this.#byName
-    const byName = new Map<string, number[]>()
-    for (let i = 0; i < this.#names.length; i++) {
-      const at = byName.get(this.#names[i])
-      if (at) at.push(i)
-      else byName.set(this.#names[i], [i])
-    }
-    this.#byName = byName
-    return byName
+  // headers for a few dozen. Scan for the first few, then index each name's first field.
+  #indexed(): Map<string, number> | undefined {
+    if (this.#firstByName || ++this.#lookups <= SCANNED_LOOKUPS) return this.#firstByName
+    const firstByName = new Map<string, number>()
+    for (let i = this.#names.length - 1; i >= 0; i--) firstByName.set(this.#names[i], i)
+    this.#firstByName = firstByName
+    return firstByName
   }
 }
 
