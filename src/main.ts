@@ -45,6 +45,7 @@ export function deliveryConfigOf(config: TodokuConfig, verpSecret: string): Deli
   return {
     egress: egressConfigOf(config),
     mxPort: delivery.mxPort,
+    ...(delivery.relayHost !== undefined && { relay: delivery.relayHost }),
     connectTimeoutMs: delivery.connectTimeoutMs,
     commandTimeoutMs: delivery.commandTimeoutMs,
     dataTimeoutMs: delivery.dataTimeoutMs,

@@ -141,6 +141,32 @@ export function ipAddress(spec: FieldSpec<string>): Field<string> {
   return makeField(spec, 'IP address', '', 'an IPv4 or IPv6 address', (raw) => (typeof raw === 'string' && isIP(raw) !== 0 ? raw : undefined), { fromText: identity })
 }
 
+/** A host and TCP port: `host:port`, `[IPv6]:port`, or a host alone (port `defaultPort`). */
+export function hostPort(spec: FieldSpec<HostPort> & { readonly defaultPort: number }): Field<HostPort> {
+  const expected = `host:port (a host name or IP address, IPv6 in brackets; the port defaults to ${spec.defaultPort})`
+  return makeField(spec, 'host:port', '', expected, (raw) => (typeof raw === 'string' ? parseHostPort(raw, spec.defaultPort) : undefined), {
+    fromText: identity,
+    formatDefault: (value) => JSON.stringify(`${value.host.includes(':') ? `[${value.host}]` : value.host}:${value.port}`),
+  })
+}
+
+export interface HostPort {
+  readonly host: string
+  readonly port: number
+}
+
+const HOST_NAME_PATTERN = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i
+
+function parseHostPort(text: string, defaultPort: number): HostPort | undefined {
+  const match = /^(?:\[([^\]]+)\]|([^:\[\]]+))(?::(\d{1,5}))?$/.exec(text.trim())
+  if (match === null) return undefined
+  const host = match[1] ?? match[2]
+  const port = match[3] === undefined ? defaultPort : Number(match[3])
+  if (port < 1 || port > 65_535) return undefined
+  if (match[1] !== undefined ? isIP(host) !== 6 : isIP(host) !== 4 && !HOST_NAME_PATTERN.test(host)) return undefined
+  return { host: host.toLowerCase(), port }
+}
+
 /** A list of strings, each checked by `item`; from the environment, comma-separated. */
 export function stringList(spec: FieldSpec<readonly string[]> & { readonly item?: (value: string) => boolean; readonly expected?: string }): Field<readonly string[]> {
   const isItem = spec.item ?? (() => true)

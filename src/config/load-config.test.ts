@@ -101,6 +101,18 @@ test('environment variables override the file and are named in their problems', 
   assert.deepEqual(problemsOf(() => loadConfig({ env: { TODOKU_API_PORT: 'eighty' } })), ['environment TODOKU_API_PORT: api.port: "eighty": expected an integer from 0 to 65535'])
 })
 
+test('delivery.relayHost reads host:port, [IPv6]:port or a bare host (port 25), and says what was expected otherwise', () => {
+  assert.equal(loadConfig({ env: {} }).delivery.relayHost, undefined)
+  assert.deepEqual(loadConfig({ env: { TODOKU_DELIVERY_RELAY_HOST: '127.0.0.1:2525' } }).delivery.relayHost, { host: '127.0.0.1', port: 2525 })
+  assert.deepEqual(loadConfig({ env: { TODOKU_DELIVERY_RELAY_HOST: '[::1]:26' } }).delivery.relayHost, { host: '::1', port: 26 })
+  assert.deepEqual(loadConfig({ file: 'config.toml', text: '[delivery]\nrelayHost = "Smarthost.Example.com"\n' }).delivery.relayHost, { host: 'smarthost.example.com', port: 25 })
+  for (const bad of ['::1:25', 'smarthost:0', 'smart host:25', '127.0.0.1:70000']) {
+    assert.deepEqual(problemsOf(() => loadConfig({ env: { TODOKU_DELIVERY_RELAY_HOST: bad } })), [
+      `environment TODOKU_DELIVERY_RELAY_HOST: delivery.relayHost: ${JSON.stringify(bad)}: expected host:port (a host name or IP address, IPv6 in brackets; the port defaults to 25)`,
+    ])
+  }
+})
+
 test('a TOML syntax error names the file, line and column', () => {
   const [problem] = problemsOf(() => loadConfig({ file: 'config.toml', text: '[api]\nport = = 1\n' }))
   assert.match(problem, /^config\.toml:2:\d+: Invalid TOML document/)

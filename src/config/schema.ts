@@ -4,7 +4,7 @@
 import { isIP } from 'node:net'
 import { LOG_LEVELS, type LogLevel } from '../log/index.ts'
 import {
-  boolean, byteSize, duration, integer, ipAddress, oneOf, optional, path, port, string, stringList, tableList,
+  boolean, byteSize, duration, hostPort, integer, ipAddress, oneOf, optional, path, port, string, stringList, tableList,
   type ConfigOf,
 } from './field.ts'
 
@@ -57,6 +57,10 @@ export const CONFIG_SCHEMA = {
   },
   delivery: {
     mxPort: port({ description: 'TCP port of receiving mail servers (25; tests point it at a sink)', default: 25 }),
+    relayHost: optional(hostPort({
+      description: 'send all mail to this host (a smarthost, Postfix’s `relayhost = [host]:port`) instead of each recipient domain’s MX hosts: a name is looked up for its A/AAAA addresses, MX records are not consulted, and MTA-STS does not apply',
+      defaultPort: 25,
+    }), '(none: MX hosts)'),
     ehloName: optional(string({ description: 'EHLO name when no egress sources are configured', pattern: HOST_NAME, expected: 'a host name' }), '(this machine’s host name)'),
     connectTimeoutMs: duration({ description: 'TCP connect and greeting wait per MX address (Postfix smtp_connect_timeout)', default: 30_000, min: 1 }),
     commandTimeoutMs: duration({ description: 'wait for the reply to each SMTP command (RFC 5321 §4.5.3.2: 5 minutes)', default: 300_000, min: 1 }),

@@ -9,6 +9,12 @@ export interface DeliveryConfig {
   readonly egress: EgressConfig
   /** the port MX hosts are reached on: 25 in production; tests and benchmarks use the sink's */
   readonly mxPort?: number
+  /**
+   * send everything to this host (a smarthost) instead of the recipient domains' MX hosts:
+   * an IP address, or a name looked up for A/AAAA (not MX). MTA-STS does not apply; the
+   * sending domain's require-TLS still does.
+   */
+  readonly relay?: { readonly host: string; readonly port: number }
   /** default 30 s */
   readonly connectTimeoutMs?: number
   /** wait for each reply, default 5 min (RFC 5321 §4.5.3.2 asks 5 min for MAIL and RCPT) */
@@ -52,11 +58,12 @@ export interface DeliveryConfig {
   readonly owner?: string
 }
 
-export type ResolvedDeliveryConfig = Required<Omit<DeliveryConfig, 'verp' | 'tlsCa' | 'owner' | 'retry'>> & {
+export type ResolvedDeliveryConfig = Required<Omit<DeliveryConfig, 'verp' | 'tlsCa' | 'owner' | 'retry' | 'relay'>> & {
   readonly retry: RetryConfig
   readonly verp?: { readonly secret: string }
   readonly tlsCa?: DeliveryConfig['tlsCa']
   readonly owner?: string
+  readonly relay?: DeliveryConfig['relay']
 }
 
 export const DELIVERY_DEFAULTS = {
@@ -94,6 +101,9 @@ export function resolveDeliveryConfig(config: DeliveryConfig): ResolvedDeliveryC
     if (!(typeof value === 'number' && value > 0 && Number.isFinite(value))) problems.push(`${key} ${String(value)}: expected a positive number`)
   }
   if (!(Number.isInteger(resolved.mxPort) && resolved.mxPort < 65536)) problems.push(`mxPort ${resolved.mxPort}: expected a port 1–65535`)
+  if (resolved.relay !== undefined && !(resolved.relay.host !== '' && Number.isInteger(resolved.relay.port) && resolved.relay.port > 0 && resolved.relay.port < 65536)) {
+    problems.push(`relay ${JSON.stringify(resolved.relay)}: expected { host, port 1–65535 }`)
+  }
   if (resolved.tls !== 'opportunistic' && resolved.tls !== 'none') problems.push(`tls ${JSON.stringify(resolved.tls)}: expected opportunistic|none`)
   if (resolved.verp !== undefined && Buffer.byteLength(resolved.verp.secret ?? '') < MIN_VERP_SECRET_BYTES) problems.push(`verp.secret: expected at least ${MIN_VERP_SECRET_BYTES} bytes`)
   if (problems.length > 0) throw new TodokuError('CONFIG_INVALID', `checking the delivery config: ${problems.join('; ')}`)

@@ -1,4 +1,4 @@
-export { resolveRoute, MAX_MX_HOSTS, MAX_ADDRESSES_PER_HOST, type Route, type MxHost } from './mx.ts'
+export { resolveRoute, resolveRelayRoute, MAX_MX_HOSTS, MAX_ADDRESSES_PER_HOST, type Route, type MxHost } from './mx.ts'
 export {
   createMtaStsPolicyCache,
   createHttpsPolicyFetcher,

@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import { createSeededRandom, type Random } from '../core/index.ts'
 import { createNodeResolver, createZoneResolver, type Zone } from '../dns/index.ts'
 import { startDnsServer } from '../sim/index.ts'
-import { MAX_MX_HOSTS, resolveRoute, type Route } from './index.ts'
+import { MAX_MX_HOSTS, resolveRelayRoute, resolveRoute, type Route } from './index.ts'
 
 const random = createSeededRandom(1)
 
@@ -163,4 +163,23 @@ test('resolves a route end to end through the loopback DNS server', async (t) =>
   assert.deepEqual([unknown.kind, unknown.kind === 'fail' && unknown.permanent], ['fail', true])
   const failing = await resolveRoute('servfail.example.jp', deps)
   assert.deepEqual([failing.kind, failing.kind === 'fail' && failing.permanent], ['fail', false])
+})
+
+test('routes every domain to a relay given as an IP address, without any DNS look-up', async () => {
+  const dns = createZoneResolver({})
+  assert.deepEqual(await resolveRelayRoute('127.0.0.9', dns), { kind: 'hosts', hosts: [{ name: '127.0.0.9', priority: 0, addresses: ['127.0.0.9'] }] })
+})
+
+test('routes to a relay given by name through its A/AAAA records, never its MX', async () => {
+  const dns = createZoneResolver(zone, { servfail })
+  // example.jp has MX records and no address: a relay name is a host, not a mail domain
+  assert.equal((await resolveRelayRoute('example.jp', dns)).kind, 'fail')
+  assert.deepEqual(await resolveRelayRoute('mx1.example.jp', dns), { kind: 'hosts', hosts: [{ name: 'mx1.example.jp', priority: 0, addresses: ['127.0.0.11', '::11'] }] })
+})
+
+test('fails temporarily when the relay host has no address, so the mail waits for the fix', async () => {
+  const result = await resolveRelayRoute('gone.example.jp', createZoneResolver(zone, { servfail }))
+  assert.equal(result.kind, 'fail')
+  assert.equal(result.kind === 'fail' && result.permanent, false)
+  assert.match(result.kind === 'fail' ? result.detail : '', /relay host gone\.example\.jp has no address/)
 })

@@ -79,6 +79,18 @@ export async function resolveRoute(domain: string, deps: { dns: Resolver; random
   return { kind: 'fail', permanent: false, reason: 'networkerror', detail: `no MX host of ${domain} has an address: ${details.join('; ')}` }
 }
 
+/**
+ * Where all mail goes when a relay (smarthost) is configured: the relay's address, or its
+ * name's A/AAAA records; MX records are not consulted (Postfix's `relayhost = [host]`). A relay
+ * that can't be found fails temporarily: the mail waits for the config or DNS to be fixed.
+ */
+export async function resolveRelayRoute(relayHost: string, dns: Resolver): Promise<Route> {
+  if (isIP(relayHost) !== 0) return { kind: 'hosts', hosts: [{ name: relayHost, priority: 0, addresses: [relayHost] }] }
+  const lookup = await lookUpHost(relayHost, dns)
+  if (lookup.addresses.length > 0) return { kind: 'hosts', hosts: [{ name: normalizeDnsName(relayHost), priority: 0, addresses: lookup.addresses }] }
+  return { kind: 'fail', permanent: false, reason: 'networkerror', detail: `the relay host ${relayHost} has no address: ${lookup.detail ?? 'no A/AAAA records'}` }
+}
+
 /** RFC 5321 §5.1: no MX records, so the domain's own address records are the MX, priority 0. */
 async function implicitRoute(domain: string, dns: Resolver): Promise<Route> {
   const lookup = await lookUpHost(domain, dns)

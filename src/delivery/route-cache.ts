@@ -2,7 +2,7 @@
 // and a batch holds many messages to the same few domains.
 import type { Clock, Random } from '../core/index.ts'
 import type { Resolver } from '../dns/index.ts'
-import { resolveRoute, type Route } from './mx.ts'
+import { resolveRelayRoute, resolveRoute, type Route } from './mx.ts'
 
 export interface RouteCacheOptions {
   readonly dns: Resolver
@@ -14,6 +14,8 @@ export interface RouteCacheOptions {
   readonly negativeTtlMs: number
   /** domains kept; the oldest entry goes first */
   readonly maxEntries?: number
+  /** every domain's route is this relay host's (a smarthost): one look-up, shared */
+  readonly relayHost?: string
 }
 
 export interface RouteCache {
@@ -39,7 +41,7 @@ export function createRouteCache(options: RouteCacheOptions): RouteCache {
   const entries = new Map<string, Entry>()
 
   function look(domain: string): Promise<Route> {
-    const pending = resolveRoute(domain, { dns, random })
+    const pending = options.relayHost === undefined ? resolveRoute(domain, { dns, random }) : resolveRelayRoute(options.relayHost, dns)
     // Until the answer comes, the entry lives for the negative TTL; then for the answer's own.
     entries.set(domain, { expiresAtMs: clock.now() + negativeTtlMs, route: pending })
     pending.then(
@@ -57,9 +59,10 @@ export function createRouteCache(options: RouteCacheOptions): RouteCache {
 
   return {
     route(domain) {
-      const entry = entries.get(domain)
+      const key = options.relayHost ?? domain
+      const entry = entries.get(key)
       if (entry !== undefined && entry.expiresAtMs > clock.now()) return entry.route
-      return look(domain)
+      return look(key)
     },
     get size() {
       return entries.size

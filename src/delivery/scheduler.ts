@@ -66,7 +66,7 @@ export function startDelivery(deps: DeliveryDeps): Delivery {
   const owner = config.owner ?? `${hostname()}:${process.pid}:${Math.floor(deps.random.next() * 1e9).toString(36)}`
   const shaping = deps.shaping ?? createRoundRobinShaping(config.egress.sources)
   const connections = createMxConnections({
-    port: config.mxPort,
+    port: config.relay?.port ?? config.mxPort,
     connectTimeoutMs: config.connectTimeoutMs,
     commandTimeoutMs: config.commandTimeoutMs,
     dataTimeoutMs: config.dataTimeoutMs,
@@ -77,11 +77,15 @@ export function startDelivery(deps: DeliveryDeps): Delivery {
     clock,
   })
   const dispatcher = createDispatcher({
-    routes: createRouteCache({ dns: deps.dns, random: deps.random, clock, ttlMs: config.routeCacheMs, negativeTtlMs: config.negativeRouteCacheMs }),
+    routes: createRouteCache({
+      dns: deps.dns, random: deps.random, clock, ttlMs: config.routeCacheMs, negativeTtlMs: config.negativeRouteCacheMs,
+      ...(config.relay !== undefined && { relayHost: config.relay.host }),
+    }),
     sendingDomains: createSendingDomainCache({ store, clock, ttlMs: config.sendingDomainCacheMs }),
     connections,
     shaping,
-    ...(deps.mtaSts !== undefined && { mtaSts: deps.mtaSts }),
+    // MTA-STS speaks for a recipient domain's MX hosts; a relay is none of them
+    ...(deps.mtaSts !== undefined && config.relay === undefined && { mtaSts: deps.mtaSts }),
     classifyReply: deps.classifyReply,
     clock,
     random: deps.random,
