@@ -5,7 +5,9 @@
 // CONCURRENCY keep-alive connections POST /v1/messages until MESSAGES are accepted (202).
 // Two bodies, each ~10 KB of message: `structured` (from/to/subject/text/html, composed by
 // todoku) and `raw` (a 10 KB RFC 5322 message in base64 with an envelope). Client and server
-// share the machine's cores, as they would on one box. The last line is the summary, exactly:
+// share the machine's cores, as they would on one box. BENCH_MEMORY=1 runs the store in memory
+// (no fsync) to show what the commits cost; PROFILE_DIR=dir writes the server's CPU profile.
+// The last line is the summary, exactly:
 //   api-structured-msgs-per-s S api-raw-msgs-per-s R
 import { fork, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -22,7 +24,7 @@ if (process.argv[2] === '--serve') {
   const { openSqliteStore } = await import('../src/store/index.ts')
   const { createInjector } = await import('../src/injection/index.ts')
   const { startApi } = await import('../src/api/index.ts')
-  const store = await openSqliteStore({ path: process.argv[3], clock: systemClock, random: systemRandom })
+  const store = await openSqliteStore({ path: process.env.BENCH_MEMORY === '1' ? ':memory:' : process.argv[3], clock: systemClock, random: systemRandom })
   await store.putDomain({ name: 'example.jp', tenantId: 'bench', dkimKeys: [], requireTls: false })
   const { token } = await store.createApiKey({ tenantId: 'bench', name: 'bench', scopes: ['messages:send'] })
   const injector = createInjector({ store, clock: systemClock, random: systemRandom })

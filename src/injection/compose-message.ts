@@ -247,10 +247,7 @@ export async function composeMessage(message: CheckedMessage, context: ComposeCo
     cc: message.cc.map(toComposerAddress),
     replyTo: message.replyTo.map(toComposerAddress),
     ...(message.subject === undefined || isJis ? {} : { subject: message.subject }),
-    ...(message.text === undefined || isJis ? {} : { text: message.text }),
-    ...(message.html === undefined || isJis ? {} : { html: message.html }),
-    // MailComposer forces charset=utf-8 on text and html; alternatives keep their own type
-    ...(isJis ? { alternatives: [...(message.text === undefined ? [] : [jisPart(message.text, 'text/plain')]), ...(message.html === undefined ? [] : [jisPart(message.html, 'text/html')])] } : {}),
+    ...bodyParts(message, isJis),
     headers,
     // Only content from the request, never `path` or `href`: Nodemailer would read a file or
     // fetch a URL the client names.
@@ -270,6 +267,45 @@ export async function composeMessage(message: CheckedMessage, context: ComposeCo
     disableUrlAccess: true,
   })
   return composer.compile().build()
+}
+
+/**
+ * text and html for MailComposer. The common bulk shape — both parts, plain ASCII, no
+ * attachments — goes in as ready 7bit MIME parts: MimeNode would otherwise quoted-printable
+ * encode every line over 76 characters, character by character, about 2/3 of the cost of
+ * composing a 10 KB newsletter. ISO-2022-JP parts are alternatives too: MailComposer forces
+ * charset=utf-8 on text and html.
+ */
+function bodyParts(message: CheckedMessage, isJis: boolean): { text?: string; html?: string; alternatives?: { raw: string }[] | ReturnType<typeof jisPart>[] } {
+  const { text, html } = message
+  if (isJis) return { alternatives: [...(text === undefined ? [] : [jisPart(text, 'text/plain')]), ...(html === undefined ? [] : [jisPart(html, 'text/html')])] }
+  if (text !== undefined && html !== undefined && message.attachments.length === 0 && isSevenBitText(text) && isSevenBitText(html)) {
+    return { alternatives: [sevenBitPart(text, 'text/plain'), sevenBitPart(html, 'text/html')] }
+  }
+  return { ...(text === undefined ? {} : { text }), ...(html === undefined ? {} : { html }) }
+}
+
+// RFC 2045 §2.7 7bit data: ASCII without NUL, CR and LF only as line ends, lines ≤ 998 octets.
+const SEVEN_BIT = /^[\t\r\n\x20-\x7e]*$/
+const MAX_LINE_OCTETS = 998
+
+function isSevenBitText(text: string): boolean {
+  if (!SEVEN_BIT.test(text)) return false
+  let start = 0
+  for (;;) {
+    const end = text.indexOf('\n', start)
+    const lineEnd = end < 0 ? text.length : end
+    const cr = text.indexOf('\r', start)
+    if (cr >= 0 && cr < lineEnd - 1) return false // a CR that ends no line
+    if (lineEnd - start > MAX_LINE_OCTETS + (text[lineEnd - 1] === '\r' ? 1 : 0)) return false
+    if (end < 0) return true
+    start = end + 1
+  }
+}
+
+function sevenBitPart(text: string, contentType: string): { raw: string } {
+  const body = text.replace(/\r?\n/g, '\r\n')
+  return { raw: `Content-Type: ${contentType}; charset=utf-8\r\nContent-Transfer-Encoding: 7bit\r\n\r\n${body}` }
 }
 
 function toComposerAddress(address: Address): { name: string; address: string } {

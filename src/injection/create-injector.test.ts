@@ -196,3 +196,17 @@ test('refuses a raw message without its envelope or From field, naming what is m
   assert.equal(noFrom.errors[0].field, 'raw.headers.From')
   assert.match(noFrom.errors[0].message, /expected exactly one/)
 })
+
+test('sends plain-ASCII text and html as 7bit parts, long lines unchanged, and encodes the rest', async (t) => {
+  const { inject, contentOf } = await setUp(t)
+  const longLine = `${'word '.repeat(40)}end`
+  const ascii = await contentOf(await inject({ message: { from: 'taro@example.jp', to: 'a@example.com', text: `${longLine}\nsecond`, html: `<p>${longLine}</p>` } }))
+  assert.match(ascii, /Content-Type: multipart\/alternative/)
+  assert.match(ascii, /Content-Type: text\/plain; charset=utf-8\r\nContent-Transfer-Encoding: 7bit\r\n\r\n/)
+  assert.ok(ascii.includes(`${longLine}\r\nsecond`))
+  assert.ok(ascii.includes(`<p>${longLine}</p>`))
+  assert.ok(ascii.indexOf('text/plain') < ascii.indexOf('text/html'), 'text before html')
+  const japanese = await contentOf(await inject({ message: { from: 'taro@example.jp', to: 'a@example.com', text: 'plain', html: '<p>日本語</p>' } }))
+  assert.doesNotMatch(japanese, /[^\x00-\x7f]/)
+  assert.match(japanese, /text\/html; charset=utf-8\r\nContent-Transfer-Encoding: (base64|quoted-printable)/)
+})

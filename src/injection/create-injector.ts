@@ -22,6 +22,12 @@ export const MAX_IDEMPOTENCY_KEY_LENGTH = 255
 /** Scheduled sending reaches at most this far ahead: past it, the queue is a calendar. */
 export const MAX_SEND_AHEAD_MS = 30 * 24 * 3600 * 1000
 
+/**
+ * Longest a composed message waits for others still composing, so that they reach the store
+ * in one turn of the event loop and share one commit (one fsync) instead of one each.
+ */
+export const MAX_COMMIT_HOLD_MS = 2
+
 export interface InjectorDeps {
   readonly store: MessageStore & DomainStore
   readonly clock: Clock
@@ -43,6 +49,29 @@ export function createInjector(deps: InjectorDeps): Injector {
     if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`creating the injector: limits.${key} is ${value}, expected a positive integer`)
   }
   const { store, clock, random } = deps
+
+  // Messages composing now: composing is asynchronous (MimeNode streams), so concurrent
+  // requests finish it in different turns; held ones are released together.
+  let composingCount = 0
+  let held: (() => void)[] = []
+  let holdTimer: ReturnType<typeof setTimeout> | undefined
+
+  function releaseHeld(): void {
+    if (holdTimer !== undefined) clearTimeout(holdTimer)
+    holdTimer = undefined
+    const waiting = held
+    held = []
+    for (const resolve of waiting) resolve()
+  }
+
+  function joinCommitGroup(): Promise<void> | undefined {
+    if (composingCount === 0) {
+      releaseHeld()
+      return undefined
+    }
+    holdTimer ??= setTimeout(releaseHeld, MAX_COMMIT_HOLD_MS)
+    return new Promise((resolve) => held.push(resolve))
+  }
 
   function createMessageId(domain: string): string {
     return `<${createId(clock, random).toLowerCase()}@${domain}>`
@@ -66,12 +95,22 @@ export function createInjector(deps: InjectorDeps): Injector {
       // composing costs more than the lookup: only for a sender domain that is ours
       const refusal = await checkSendingDomain(store, request.tenantId, from.domain, 'from')
       if (refusal !== undefined) return refusal
-      const content = await composeMessage(checked.message, {
-        nowMs: clock.now(),
-        messageId: createMessageId(from.domain),
-        boundary: createId(clock, random).toLowerCase(),
-      })
-      if (content.byteLength > limits.maxMessageBytes) return tooLarge('message', content.byteLength)
+      composingCount++
+      let content: Buffer
+      try {
+        content = await composeMessage(checked.message, {
+          nowMs: clock.now(),
+          messageId: createMessageId(from.domain),
+          boundary: createId(clock, random).toLowerCase(),
+        })
+      } finally {
+        composingCount--
+      }
+      if (content.byteLength > limits.maxMessageBytes) {
+        joinCommitGroup()
+        return tooLarge('message', content.byteLength)
+      }
+      await joinCommitGroup()
       return queue(request, envelope.value, from.domain, content)
     }
 
