@@ -86,17 +86,28 @@ export function buildPhraseAutomaton(phrases: readonly string[]): PhraseAutomato
       }
     }
   }
+  // States renumbered breadth-first (rank 0 = the root): the shallow states, where a scan spends
+  // nearly all its steps, then share a few contiguous rows of the table and stay in cache.
+  const order = [0, ...queue]
+  const rank = new Int32Array(stateCount)
+  for (let i = 0; i < order.length; i++) rank[order[i]] = i
   const outputStart = new Int32Array(stateCount + 1)
-  for (let state = 0; state < stateCount; state++) outputStart[state + 1] = outputStart[state] + outputs[state].length
+  for (let i = 0; i < stateCount; i++) outputStart[i + 1] = outputStart[i] + outputs[order[i]].length
   const outputIds = new Int32Array(outputStart[stateCount])
-  for (let state = 0; state < stateCount; state++) outputIds.set(outputs[state], outputStart[state])
+  for (let i = 0; i < stateCount; i++) outputIds.set(outputs[order[i]], outputStart[i])
 
-  // The scan's table: each entry is the next state's row offset (state × width), times two, plus
+  // The scan's table: each entry is the next state's row offset (rank × width), times two, plus
   // one when that state ends a phrase. One lookup and no multiplication per character; the
   // outputs are looked up only on the rare characters that end a phrase.
   if (stateCount * width * 2 > 0x7fffffff) throw new Error(`phrase automaton: ${stateCount} states × ${width} classes overflow the scan table`)
   const next = new Int32Array(stateCount * width)
-  for (let i = 0; i < next.length; i++) next[i] = delta[i] * width * 2 + (outputStart[delta[i] + 1] > outputStart[delta[i]] ? 1 : 0)
+  for (let i = 0; i < stateCount; i++) {
+    const from = order[i] * width
+    for (let cls = 0; cls < width; cls++) {
+      const target = rank[delta[from + cls]]
+      next[i * width + cls] = target * width * 2 + (outputStart[target + 1] > outputStart[target] ? 1 : 0)
+    }
+  }
 
   return {
     phraseCount: phrases.length,
