@@ -2,14 +2,15 @@
 import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
 import type { Injector } from '../injection/index.ts'
-import type { ApiKeyStore, MessageStore } from '../store/index.ts'
+import type { ApiKeyStore, MessageStore, QueueStore } from '../store/index.ts'
 import { ApiError, type ApiLog } from './api-error.ts'
 import { registerGetMessageV1 } from './get-message-v1.ts'
+import { registerGetQueueV1 } from './get-queue-v1.ts'
 import { registerOpenApiV1 } from './openapi-v1.ts'
 import { registerPostMessagesV1 } from './post-messages-v1.ts'
 
 export interface ApiDeps {
-  readonly store: ApiKeyStore & MessageStore
+  readonly store: ApiKeyStore & MessageStore & Pick<QueueStore, 'countRecipientsByState'>
   readonly injector: Injector
   readonly log: ApiLog
   /** shown in the OpenAPI document; default '0.1.0' */
@@ -47,9 +48,10 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   app.decorateRequest('apiKey', undefined)
   registerPostMessagesV1(app, deps)
   registerGetMessageV1(app, deps)
+  registerGetQueueV1(app, deps)
   registerOpenApiV1(app, deps.version ?? '0.1.0')
   app.setNotFoundHandler((request, reply) => {
-    const error = new ApiError(404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}: expected POST /v1/messages, GET /v1/messages/:id or GET /v1/openapi.json`)
+    const error = new ApiError(404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}: expected POST /v1/messages, GET /v1/messages/:id, GET /v1/queue or GET /v1/openapi.json`)
     return reply.code(404).send(error.toBody())
   })
   app.setErrorHandler((error: FastifyError | ApiError | Error, request, reply) => {

@@ -1,6 +1,7 @@
 // GET /v1/openapi.json: the OpenAPI 3.1 document, built from the same schemas that validate requests.
 import type { FastifyInstance } from 'fastify'
 import { getMessageV1Schema } from './get-message-v1.ts'
+import { getQueueV1Response, getQueueV1Schema } from './get-queue-v1.ts'
 import { postMessagesV1Schema } from './post-messages-v1.ts'
 import { errorV1 } from './schemas/error-v1.ts'
 import { getMessageV1Response } from './schemas/get-message-v1.ts'
@@ -19,6 +20,7 @@ export function buildOpenApiV1(version: string): Record<string, unknown> {
         PostMessagesV1Body: postMessagesV1Body,
         PostMessagesV1Response: postMessagesV1Response,
         GetMessageV1Response: getMessageV1Response,
+        GetQueueV1Response: getQueueV1Response,
         Error: errorV1,
       },
     },
@@ -52,6 +54,18 @@ export function buildOpenApiV1(version: string): Record<string, unknown> {
             401: errorResponse('no API key, or an unknown or revoked one'),
             403: errorResponse('the API key lacks messages:read'),
             404: errorResponse('no such message in this account'),
+          },
+        },
+      },
+      '/v1/queue': {
+        get: {
+          operationId: 'getQueueV1',
+          summary: getQueueV1Schema.summary,
+          description: getQueueV1Schema.description + ' Needs the scope queue:read.',
+          responses: {
+            200: { description: 'the counts', content: { 'application/json': { schema: { $ref: '#/components/schemas/GetQueueV1Response' } } } },
+            401: errorResponse('no API key, or an unknown or revoked one'),
+            403: errorResponse('the API key lacks queue:read'),
           },
         },
       },
