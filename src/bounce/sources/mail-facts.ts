@@ -7,6 +7,8 @@
 import type { ParsedMail } from '../mail/index.ts'
 import { parseDeliveryStatus, type DeliveryStatusFields } from './delivery-status.ts'
 
+const NON_ASCII = /[^\x00-\x7f]/
+
 /** One mail's guard facts; each getter computes on first use and keeps the value. */
 export class MailFacts {
   readonly #mail: ParsedMail
@@ -19,6 +21,7 @@ export class MailFacts {
   #receivedLower: readonly string[] | undefined = undefined
   #text: string | undefined = undefined
   #headChars: number[] = []
+  #asciiChars: number | undefined = undefined
   #heads: string[] = []
   #deliveryStatus: string | undefined = undefined
   #report: DeliveryStatusFields | undefined = undefined
@@ -73,6 +76,15 @@ export class MailFacts {
     return (this.#deliveryStatus ??= this.#mail.deliveryStatus.toLowerCase())
   }
 
+  /** How many characters the text opens with before its first non-ASCII one. */
+  #asciiPrefix(): number {
+    if (this.#asciiChars === undefined) {
+      const at = this.#mail.text.search(NON_ASCII)
+      this.#asciiChars = at === -1 ? this.#mail.text.length : at
+    }
+    return this.#asciiChars
+  }
+
   /**
    * The delivery-status part's fields: `parseDeliveryStatus(mail.deliveryStatus)`. Many sources
    * read them in turn (SES, Office 365, Postfix, Sendmail…); plain readonly data, shared.
@@ -85,7 +97,11 @@ export class MailFacts {
   head(chars: number): string {
     const at = this.#headChars.indexOf(chars)
     if (at !== -1) return this.#heads[at]
-    const head = this.#mail.text.slice(0, chars).toLowerCase()
+    // Over ASCII, lower-casing maps each character on its own: the head of the lower-cased text,
+    // when a guard has made it already, is the lower-cased head.
+    const head = this.#text !== undefined && Math.min(chars, this.#mail.text.length) <= this.#asciiPrefix()
+      ? this.#text.slice(0, chars)
+      : this.#mail.text.slice(0, chars).toLowerCase()
     this.#headChars.push(chars)
     this.#heads.push(head)
     return head
