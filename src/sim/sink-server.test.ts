@@ -21,10 +21,14 @@ test('records the envelope, size, TLS and session of each accepted message, with
   const server = await sink(t)
   const connection = await openSmtpConnection(clientOptions(server))
   t.after(() => connection.close())
+  const beforeMs = performance.timeOrigin + performance.now()
   await connection.send({ mailFrom: 'a@sender.test', recipients: ['b@receiver.test', 'unknown-550@receiver.test'] }, message)
-  assert.deepEqual(server.received, [{
+  const afterMs = performance.timeOrigin + performance.now()
+  assert.deepEqual(server.received.map(({ mailFromAtMs: _at, ...rest }) => rest), [{
     sessionId: server.sessions[0].id, mailFrom: 'a@sender.test', recipients: ['b@receiver.test'], sizeBytes: message.length, tls: true,
   }])
+  // the transaction's start, for latency figures (API accept → MAIL FROM)
+  assert.ok(server.received[0].mailFromAtMs >= beforeMs && server.received[0].mailFromAtMs <= afterMs)
   assert.equal(server.sessions[0].ehloName, 'client.localhost')
   assert.equal(server.sessions[0].messages, 1)
   assert.match(server.sessions[0].tls?.protocol ?? '', /^TLSv1\.[23]$/)

@@ -46,6 +46,8 @@ export interface SinkMessage {
   readonly body?: Buffer
   /** the session had done STARTTLS */
   readonly tls: boolean
+  /** when its MAIL FROM arrived (the transaction's start), ms on the `performance.timeOrigin + performance.now()` clock, shared by every thread of the process */
+  readonly mailFromAtMs: number
 }
 
 /** One client connection, as the sink saw it. */
@@ -90,6 +92,8 @@ export async function startSinkServer(options: SinkServerOptions = {}): Promise<
   const received: SinkMessage[] = []
   const sessions: SinkSession[] = []
   const sessionById = new Map<string, SinkSession>()
+  /** per session, when the current transaction's MAIL FROM arrived */
+  const mailFromAtMs = new Map<string, number>()
   const greylisted = new Set<string>()
   const waiters = new Set<{ count: number; resolve: () => void }>()
 
@@ -146,6 +150,7 @@ export async function startSinkServer(options: SinkServerOptions = {}): Promise<
       callback()
     },
     onMailFrom(_address, session, callback) {
+      mailFromAtMs.set(session.id, performance.timeOrigin + performance.now())
       const record = sessionById.get(session.id)
       if (record !== undefined) record.ehloName = session.hostNameAppearsAs
       if (options.requireTls === true && !session.secure) return callback(refusal(530, '5.7.0 Must issue a STARTTLS command first'))
@@ -179,6 +184,7 @@ export async function startSinkServer(options: SinkServerOptions = {}): Promise<
           recipients,
           sizeBytes: stream.byteLength,
           tls: session.secure,
+          mailFromAtMs: mailFromAtMs.get(session.id) ?? 0,
           ...(chunks === undefined ? {} : { body: Buffer.concat(chunks) }),
         }
         received.push(message)
