@@ -1,4 +1,3 @@
-import { createId } from '../../core/index.ts'
 import { createApiKeyToken, hashApiKeyToken, type ApiKey, type ApiKeyStore } from '../api-key-store.ts'
 import { describeWriteError, inTransaction, type SqliteContext } from './connection.ts'
 
@@ -22,7 +21,7 @@ export function createSqliteApiKeyStore(context: SqliteContext): ApiKeyStore {
     async createApiKey(key) {
       context.assertOpen(`creating API key ${JSON.stringify(key.name)} for tenant ${key.tenantId}`)
       const token = createApiKeyToken()
-      const apiKey: ApiKey = { id: createId(context.clock, context.random), tenantId: key.tenantId, name: key.name, scopes: [...key.scopes], createdAtMs: context.clock.now() }
+      const apiKey: ApiKey = { id: context.newId(), tenantId: key.tenantId, name: key.name, scopes: [...key.scopes], createdAtMs: context.now() }
       try {
         inTransaction(db, () => insert.run(apiKey.id, apiKey.tenantId, apiKey.name, hashApiKeyToken(token), JSON.stringify(apiKey.scopes), apiKey.createdAtMs))
       } catch (error) {

@@ -1,7 +1,7 @@
 import { mkdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { DatabaseSync, type StatementSync } from 'node:sqlite'
-import { TodokuError, type Clock, type Random } from '../../core/index.ts'
+import { TodokuError } from '../../core/index.ts'
 import { STORE_ERRORS } from '../errors.ts'
 
 /** The database file inside a data folder. */
@@ -13,11 +13,17 @@ export const DATABASE_FILE_NAME = 'todoku.db'
  */
 const BUSY_TIMEOUT_MS = 5_000
 
-/** What every part of the SQLite store shares: the one connection and the ports. */
+/**
+ * What every part of the SQLite store shares: the one connection, and where times and ids
+ * come from. On the main thread they are the Clock and Random ports; in the store's worker
+ * thread (which can't call them) they are the values the main thread sent with each request.
+ */
 export interface SqliteContext {
   readonly db: DatabaseSync
-  readonly clock: Clock
-  readonly random: Random
+  /** epoch ms, for created/updated times */
+  now(): number
+  /** a new `createId` id */
+  newId(): string
   /** throws STORE_CLOSED, naming what was being done, once the store is closed */
   assertOpen(doing: string): void
 }
@@ -58,8 +64,13 @@ export function openDatabase(file: string): DatabaseSync {
   }
 }
 
-/** Run `work` in one write transaction (BEGIN IMMEDIATE: take the write lock first, never upgrade). */
+/**
+ * Run `work` in one write transaction (BEGIN IMMEDIATE: take the write lock first, never
+ * upgrade); inside a transaction already open (the worker's group commit), under a savepoint
+ * that undoes `work` alone when it throws.
+ */
 export function inTransaction<T>(db: DatabaseSync, work: () => T): T {
+  if (db.isTransaction) return inSavepoint(db, 'nested_work', work)
   db.exec('BEGIN IMMEDIATE')
   try {
     const result = work()
@@ -67,6 +78,20 @@ export function inTransaction<T>(db: DatabaseSync, work: () => T): T {
     return result
   } catch (error) {
     if (db.isTransaction) db.exec('ROLLBACK')
+    throw error
+  }
+}
+
+/** Run `work` under a savepoint of the open transaction: kept when it returns, undone alone when it throws. */
+export function inSavepoint<T>(db: DatabaseSync, name: string, work: () => T): T {
+  db.exec(`SAVEPOINT ${name}`)
+  try {
+    const result = work()
+    db.exec(`RELEASE ${name}`)
+    return result
+  } catch (error) {
+    db.exec(`ROLLBACK TO ${name}`)
+    db.exec(`RELEASE ${name}`)
     throw error
   }
 }

@@ -49,7 +49,7 @@ export function createSqliteDomainStore(context: SqliteContext): DomainStore {
     async putDomain(domain) {
       context.assertOpen(`saving sending domain ${domain.name}`)
       const name = domain.name.toLowerCase()
-      const nowMs = context.clock.now()
+      const nowMs = context.now()
       try {
         return inTransaction(db, () => {
           upsert.run(name, domain.tenantId, domain.bounceDomain?.toLowerCase() ?? null, domain.requireTls ? 1 : 0, nowMs, nowMs)

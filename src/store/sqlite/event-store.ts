@@ -1,4 +1,4 @@
-import { TodokuError, createId } from '../../core/index.ts'
+import { TodokuError } from '../../core/index.ts'
 import { STORE_ERRORS } from '../errors.ts'
 import { MAX_EVENTS_PER_PAGE, type EventPage, type EventQuery, type EventStore, type EventType, type NewEvent, type StoredEvent } from '../event-store.ts'
 import { createStatementCache, describeWriteError, inTransaction, type SqliteContext } from './connection.ts'
@@ -12,7 +12,7 @@ export function createEventWriter(context: SqliteContext): EventWriter {
   )
   return (event) => {
     insert.run(
-      createId(context.clock, context.random),
+      context.newId(),
       event.type,
       event.atMs,
       event.tenantId,

@@ -1,4 +1,4 @@
-import { TodokuError, createId } from '../../core/index.ts'
+import { TodokuError } from '../../core/index.ts'
 import { STORE_ERRORS } from '../errors.ts'
 import type { Attempt, InsertedMessage, LastReply, MessageStore, MessageView, NewMessage, RecipientView } from '../message-store.ts'
 import type { RecipientState } from '../recipient-state.ts'
@@ -55,13 +55,25 @@ interface AttemptRow {
   duration_ms: number | null
 }
 
-/** The SQLite store's write half for messages also serves the store's `close()` (pending inserts flush first). */
+/**
+ * The SQLite store's write half for messages also serves the store's `close()` (pending
+ * inserts flush first), and the worker thread, which runs its own group commit.
+ */
 export interface SqliteMessageStore extends MessageStore {
   flushPendingInserts(): void
+  /** store `message` now, in the transaction the caller has open */
+  writeMessageNow(message: NewMessage): InsertedMessage
+}
+
+/** Throws STORE_INVALID_INPUT for a message the store must refuse before any write (no recipients). */
+export function checkNewMessage(message: NewMessage): void {
+  if (message.recipients.length === 0) {
+    throw new TodokuError(STORE_ERRORS.INVALID_INPUT, `storing a message for tenant ${message.tenantId}: it has no recipients, expected at least one`)
+  }
 }
 
 export function createSqliteMessageStore(context: SqliteContext): SqliteMessageStore {
-  const { db, clock, random } = context
+  const { db } = context
   const writeEvent = createEventWriter(context)
   const findByIdempotencyKey = db.prepare('SELECT id FROM messages WHERE tenant_id = ? AND idempotency_key = ?')
   const insertMessageRow = db.prepare(
@@ -92,8 +104,8 @@ export function createSqliteMessageStore(context: SqliteContext): SqliteMessageS
         return { messageId: existing.id, recipients, isReplay: true }
       }
     }
-    const nowMs = clock.now()
-    const messageId = createId(clock, random)
+    const nowMs = context.now()
+    const messageId = context.newId()
     insertMessageRow.run(
       messageId,
       message.tenantId,
@@ -111,7 +123,7 @@ export function createSqliteMessageStore(context: SqliteContext): SqliteMessageS
     const recipients: { id: string; address: string }[] = []
     for (let position = 0; position < message.recipients.length; position++) {
       const recipient = message.recipients[position]
-      const id = createId(clock, random)
+      const id = context.newId()
       const domain = recipient.domain ?? recipient.address.slice(recipient.address.lastIndexOf('@') + 1).toLowerCase()
       insertRecipient.run(id, messageId, position, recipient.address, domain, dueAtMs, nowMs)
       writeEvent({ type: 'queued', atMs: nowMs, tenantId: message.tenantId, messageId, recipientId: id, data: { address: recipient.address } })
@@ -120,15 +132,17 @@ export function createSqliteMessageStore(context: SqliteContext): SqliteMessageS
     return { messageId, recipients, isReplay: false }
   }
 
+  function writeMessageNow(message: NewMessage): InsertedMessage {
+    try {
+      return writeMessage(message)
+    } catch (error) {
+      throw describeWriteError(`storing a message for tenant ${message.tenantId} with ${message.recipients.length} recipient(s)`, error)
+    }
+  }
+
   const inserts = createGroupCommitter(
     db,
-    (message: NewMessage) => {
-      try {
-        return writeMessage(message)
-      } catch (error) {
-        throw describeWriteError(`storing a message for tenant ${message.tenantId} with ${message.recipients.length} recipient(s)`, error)
-      }
-    },
+    writeMessageNow,
     (message) => message.content.byteLength,
     { maxWrites: MAX_INSERTS_PER_COMMIT, maxBytes: MAX_BYTES_PER_COMMIT },
   )
@@ -137,9 +151,7 @@ export function createSqliteMessageStore(context: SqliteContext): SqliteMessageS
     insertMessage(message) {
       try {
         context.assertOpen('storing a message')
-        if (message.recipients.length === 0) {
-          throw new TodokuError(STORE_ERRORS.INVALID_INPUT, `storing a message for tenant ${message.tenantId}: it has no recipients, expected at least one`)
-        }
+        checkNewMessage(message)
       } catch (error) {
         return Promise.reject(error)
       }
@@ -169,6 +181,7 @@ export function createSqliteMessageStore(context: SqliteContext): SqliteMessageS
     },
 
     flushPendingInserts: () => inserts.flush(),
+    writeMessageNow,
   }
 }
 

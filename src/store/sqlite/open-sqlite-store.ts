@@ -1,4 +1,4 @@
-import { TodokuError, type Clock, type Random } from '../../core/index.ts'
+import { TodokuError, createId, type Clock, type Random } from '../../core/index.ts'
 import { STORE_ERRORS } from '../errors.ts'
 import type { Store } from '../store.ts'
 import { createSqliteApiKeyStore } from './api-key-store.ts'
@@ -8,12 +8,20 @@ import { createSqliteEventStore } from './event-store.ts'
 import { createSqliteMessageStore } from './message-store.ts'
 import { createSqliteQueueStore } from './queue-store.ts'
 import { migrate } from './schema.ts'
+import { openWorkerStore } from './worker-store.ts'
 
 export interface SqliteStoreOptions {
   /** a data folder (created if missing; the database is `todoku.db` in it), a `.db`/`.sqlite` file, or `:memory:` */
   readonly path: string
   readonly clock: Clock
   readonly random: Random
+  /**
+   * Where the connection lives. `worker` (default for a file): in a worker thread, so commits
+   * (fsync, 3–50 ms) and queries never block this thread's event loop. `main` (default for
+   * `:memory:`, which has no fsync to wait for, and whose tests would each pay a thread's
+   * start, ~50–200 ms): on this thread, each commit blocking it.
+   */
+  readonly thread?: 'worker' | 'main'
 }
 
 /**
@@ -23,6 +31,11 @@ export interface SqliteStoreOptions {
  */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
   const file = resolveDatabasePath(options.path)
+  if ((options.thread ?? (file === ':memory:' ? 'main' : 'worker')) === 'worker') return openWorkerStore(file, options.clock, options.random)
+  return openMainThreadStore(file, options.clock, options.random)
+}
+
+function openMainThreadStore(file: string, clock: Clock, random: Random): Store {
   const db = openDatabase(file)
   try {
     migrate(db, file)
@@ -34,13 +47,13 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   let isClosed = false
   const context: SqliteContext = {
     db,
-    clock: options.clock,
-    random: options.random,
+    now: () => clock.now(),
+    newId: () => createId(clock, random),
     assertOpen(doing) {
       if (isClosed) throw new TodokuError(STORE_ERRORS.CLOSED, `${doing}: the store at ${file} is closed`)
     },
   }
-  const { flushPendingInserts, ...messages } = createSqliteMessageStore(context)
+  const { flushPendingInserts, writeMessageNow: _inWorkerOnly, ...messages } = createSqliteMessageStore(context)
   return {
     ...messages,
     ...createSqliteQueueStore(context),

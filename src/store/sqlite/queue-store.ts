@@ -102,7 +102,7 @@ export function createSqliteQueueStore(context: SqliteContext): QueueStore {
 
     async recordOutcomes(owner, outcomes) {
       context.assertOpen(`recording ${outcomes.length} outcome(s) for ${owner}`)
-      const nowMs = context.clock.now()
+      const nowMs = context.now()
       try {
         return inTransaction(db, () => {
           let applied = 0
@@ -139,7 +139,7 @@ export function createSqliteQueueStore(context: SqliteContext): QueueStore {
 
     async releaseLeases(owner, recipientIds, nextAttemptAtMs) {
       context.assertOpen(`releasing ${recipientIds.length} lease(s) of ${owner}`)
-      const nowMs = context.clock.now()
+      const nowMs = context.now()
       return inTransaction(db, () => {
         let released = 0
         for (const id of recipientIds) released += Number(release.run(nextAttemptAtMs, nowMs, id, owner).changes)

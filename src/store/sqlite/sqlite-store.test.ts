@@ -14,7 +14,8 @@ const root = mkdtempSync(join(tmpdir(), 'todoku-sqlite-store-'))
 after(() => rmSync(root, { recursive: true, force: true }))
 let opened = 0
 
-runStoreConformance('sqlite', ({ clock, random }) => openSqliteStore({ path: join(root, `conformance-${opened++}`), clock, random }))
+runStoreConformance('sqlite in a worker thread', ({ clock, random }) => openSqliteStore({ path: join(root, `conformance-${opened++}`), clock, random }))
+runStoreConformance('sqlite on the main thread', ({ clock, random }) => openSqliteStore({ path: join(root, `conformance-${opened++}`), clock, random, thread: 'main' }))
 
 test('two connections on one database file never claim the same recipient', async (t) => {
   const path = join(root, 'shared.db')

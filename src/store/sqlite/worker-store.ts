@@ -1,0 +1,157 @@
+import { Worker } from 'node:worker_threads'
+import { TodokuError, createId, type Clock, type Random } from '../../core/index.ts'
+import { STORE_ERRORS } from '../errors.ts'
+import type { NewMessage } from '../message-store.ts'
+import type { Store } from '../store.ts'
+import { checkNewMessage } from './message-store.ts'
+import {
+  idsNeeded, reviveError,
+  type StoreOperation, type WorkerOpened, type WorkerRequest, type WorkerResponse, type WorkerStartData,
+} from './worker-protocol.ts'
+
+const WORKER_URL = new URL('./store-worker.ts', import.meta.url)
+
+/**
+ * Send the batch at once when its message contents reach this size, rather than at the end
+ * of the event-loop turn: bounds the one buffer they are copied into.
+ */
+const MAX_BATCH_CONTENT_BYTES = 8 * 1024 * 1024
+
+const OPERATIONS: readonly StoreOperation[] = [
+  'insertMessage', 'getMessage', 'getMessageContent',
+  'claimDue', 'recordOutcomes', 'releaseLeases', 'releaseExpiredLeases', 'countRecipientsByState', 'nextDueAtMs',
+  'appendEvents', 'listEvents',
+  'putDomain', 'getDomain', 'listDomains', 'deleteDomain',
+  'createApiKey', 'findApiKeyByTokenHash', 'listApiKeys', 'revokeApiKey',
+]
+
+interface Waiting {
+  readonly resolve: (value: unknown) => void
+  readonly reject: (error: unknown) => void
+}
+
+/**
+ * The store with its SQLite connection in a worker thread: every method posts a request
+ * (with the Clock's time and ids made here from the Random port) and resolves with the
+ * worker's answer, after the commit it is part of. Requests made in one event-loop turn
+ * travel together; message contents are copied once into one transferred buffer.
+ */
+export async function openWorkerStore(file: string, clock: Clock, random: Random): Promise<Store> {
+  const worker = new Worker(WORKER_URL, { workerData: { file } satisfies WorkerStartData })
+  await new Promise<void>((resolve, reject) => {
+    const onExit = (code: number): void => reject(new TodokuError(STORE_ERRORS.UNAVAILABLE, `opening the SQLite store at ${file}: its worker thread exited with code ${code} before opening it`))
+    worker.once('error', reject)
+    worker.once('exit', onExit)
+    worker.once('message', (opened: WorkerOpened) => {
+      worker.off('error', reject)
+      worker.off('exit', onExit)
+      if (opened.error === undefined) resolve()
+      else reject(reviveError(opened.error))
+    })
+  })
+
+  const waiting = new Map<number, Waiting>()
+  let nextSeq = 1
+  let batch: WorkerRequest[] = []
+  let batchContentBytes = 0
+  let isSendScheduled = false
+  let isClosed = false
+  let failure: Error | undefined
+  let closing: Promise<void> | undefined
+  worker.unref()
+
+  worker.on('message', (responses: WorkerResponse[]) => {
+    for (const response of responses) {
+      const caller = waiting.get(response.seq)
+      if (caller === undefined) continue
+      waiting.delete(response.seq)
+      if (response.ok) caller.resolve(response.value)
+      else caller.reject(reviveError(response.error))
+    }
+    if (waiting.size === 0) worker.unref()
+  })
+  const fail = (cause: unknown): void => {
+    isClosed = true
+    failure = new TodokuError(STORE_ERRORS.UNAVAILABLE, `using the SQLite store at ${file}: its worker thread stopped: ${(cause as Error).message ?? cause}`, { cause })
+    for (const caller of waiting.values()) caller.reject(failure)
+    waiting.clear()
+  }
+  worker.on('error', fail)
+  worker.on('exit', (code) => {
+    if (waiting.size > 0) fail(new Error(`exit code ${code}`))
+  })
+
+  function send(): void {
+    isSendScheduled = false
+    if (batch.length === 0) return
+    const requests = batch
+    batch = []
+    const transfer: ArrayBuffer[] = []
+    if (batchContentBytes > 0) transfer.push(packContents(requests, batchContentBytes))
+    batchContentBytes = 0
+    worker.postMessage(requests, transfer)
+  }
+
+  function call(operation: StoreOperation | 'close', args: unknown[]): Promise<unknown> {
+    if (isClosed && operation !== 'close') {
+      return Promise.reject(failure ?? new TodokuError(STORE_ERRORS.CLOSED, `calling ${operation}: the store at ${file} is closed`))
+    }
+    let ids: string[] = []
+    try {
+      if (operation === 'insertMessage') checkNewMessage(args[0] as NewMessage)
+      const idCount = idsNeeded(operation, args)
+      if (idCount > 0) ids = Array.from({ length: idCount }, () => createId(clock, random))
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    const seq = nextSeq++
+    batch.push({ seq, operation, args, nowMs: clock.now(), ids })
+    if (operation === 'insertMessage') batchContentBytes += (args[0] as NewMessage).content.byteLength
+    return new Promise((resolve, reject) => {
+      if (waiting.size === 0) worker.ref()
+      waiting.set(seq, { resolve, reject })
+      if (batchContentBytes >= MAX_BATCH_CONTENT_BYTES || operation === 'close') send()
+      else if (!isSendScheduled) {
+        isSendScheduled = true
+        setImmediate(send)
+      }
+    })
+  }
+
+  const store = Object.fromEntries(OPERATIONS.map((operation) => [operation, (...args: unknown[]) => call(operation, args)])) as Omit<Store, 'close'>
+  return {
+    ...store,
+    close() {
+      if (closing !== undefined) return closing
+      if (isClosed) return Promise.resolve()
+      isClosed = true
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
+      closing = call('close', []).then(
+        () => exited,
+        (error: unknown) => {
+          if (failure === undefined) throw error // the worker is gone already: nothing to close
+        },
+      )
+      return closing
+    },
+  }
+}
+
+/**
+ * Copy the contents of the batch's inserts into one buffer (to transfer: the worker reads
+ * them in place), each message then pointing at its slice. The caller's bytes stay theirs.
+ */
+function packContents(requests: WorkerRequest[], totalBytes: number): ArrayBuffer {
+  const packed = new ArrayBuffer(totalBytes)
+  let offset = 0
+  for (let i = 0; i < requests.length; i++) {
+    const request = requests[i]
+    if (request.operation !== 'insertMessage') continue
+    const message = request.args[0] as NewMessage
+    const content = new Uint8Array(packed, offset, message.content.byteLength)
+    content.set(message.content)
+    offset += content.byteLength
+    requests[i] = { ...request, args: [{ ...message, content }] }
+  }
+  return packed
+}
