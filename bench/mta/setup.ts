@@ -17,7 +17,8 @@ const keys = await generateDkimKeys(SENDING_DOMAIN, { clock: systemClock, rsaBit
 const dkimKeys: DkimKey[] = []
 if (profile !== 'nodkim') dkimKeys.push({ selector: keys.rsa.selector, algorithm: 'rsa-sha256', privateKeyPem: keys.rsa.privateKeyPem })
 if (profile === 'dkim-both') dkimKeys.push({ selector: keys.ed25519.selector, algorithm: 'ed25519-sha256', privateKeyPem: keys.ed25519.privateKeyPem })
-const store = await openSqliteStore({ path: dataDir, clock: systemClock, random: systemRandom })
+// on this thread: a one-shot script has no event loop to keep free
+const store = await openSqliteStore({ path: dataDir, clock: systemClock, random: systemRandom, thread: 'main' })
 try {
   await store.putDomain({ name: SENDING_DOMAIN, tenantId: 'bench', dkimKeys, requireTls: false })
   const { token } = await store.createApiKey({ tenantId: 'bench', name: 'bench', scopes: ['messages:send', 'queue:read'] })
