@@ -8,7 +8,8 @@
 //      delivered (with an attempt and an event) in one batch, until the queue is empty.
 //      Prints recipients/s.
 // Runs against a data folder under the system temp dir (on the disk tmpdir() is on),
-// deleted afterwards. The last line is the summary, exactly:
+// deleted afterwards. STORE_THREAD=main puts the connection on the main thread (default: its
+// worker thread). The last line is the summary, exactly:
 //   store-inserts-per-s I claim-complete-per-s C
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -24,7 +25,9 @@ const LEASE_MS = 60_000
 
 const root = mkdtempSync(join(tmpdir(), 'todoku-bench-store-'))
 try {
-  const store = await openSqliteStore({ path: root, clock: systemClock, random: systemRandom })
+  const thread = process.env.STORE_THREAD === 'main' ? 'main' : 'worker'
+  const store = await openSqliteStore({ path: root, clock: systemClock, random: systemRandom, thread })
+  console.log(`store connection on the ${thread} thread`)
   const content = new Uint8Array(MESSAGE_BYTES).fill(0x61)
   let next = 0
   let commits = 0

@@ -1,9 +1,14 @@
+import type { DatabaseSync } from 'node:sqlite'
 import { Worker } from 'node:worker_threads'
 import { TodokuError, createId, type Clock, type Random } from '../../core/index.ts'
 import { STORE_ERRORS } from '../errors.ts'
 import type { NewMessage } from '../message-store.ts'
 import type { Store } from '../store.ts'
-import { checkNewMessage } from './message-store.ts'
+import { createSqliteApiKeyStore } from './api-key-store.ts'
+import { openDatabase, type SqliteContext } from './connection.ts'
+import { createSqliteDomainStore } from './domain-store.ts'
+import { checkNewMessage, createSqliteMessageStore } from './message-store.ts'
+import { createSqliteQueueStore } from './queue-store.ts'
 import {
   idsNeeded, reviveError,
   type StoreOperation, type WorkerOpened, type WorkerRequest, type WorkerResponse, type WorkerStartData,
@@ -16,6 +21,18 @@ const WORKER_URL = new URL('./store-worker.ts', import.meta.url)
  * of the event-loop turn: bounds the one buffer they are copied into.
  */
 const MAX_BATCH_CONTENT_BYTES = 8 * 1024 * 1024
+
+/**
+ * Reads answered here, on a read-only connection of this thread, in microseconds: point
+ * lookups by key (the API key and sending domain of every API request, a message). In the
+ * worker they would wait behind its running commit (3–50 ms). WAL lets this connection read
+ * the last commit while the worker writes the next; a caller whose write has resolved reads
+ * it here. Reads that scan (counting every recipient, a page of up to 1,000 events) stay in
+ * the worker, off this thread.
+ */
+const READS_ON_THIS_THREAD = [
+  'getMessage', 'getMessageContent', 'nextDueAtMs', 'getDomain', 'listDomains', 'findApiKeyByTokenHash', 'listApiKeys',
+] as const satisfies readonly StoreOperation[]
 
 const OPERATIONS: readonly StoreOperation[] = [
   'insertMessage', 'getMessage', 'getMessageContent',
@@ -68,7 +85,8 @@ export async function openWorkerStore(file: string, clock: Clock, random: Random
       if (response.ok) caller.resolve(response.value)
       else caller.reject(reviveError(response.error))
     }
-    if (waiting.size === 0) worker.unref()
+    // an idle store doesn't keep the process alive; a closing one does, until its thread ends
+    if (waiting.size === 0 && closing === undefined) worker.unref()
   })
   const fail = (cause: unknown): void => {
     isClosed = true
@@ -119,12 +137,15 @@ export async function openWorkerStore(file: string, clock: Clock, random: Random
   }
 
   const store = Object.fromEntries(OPERATIONS.map((operation) => [operation, (...args: unknown[]) => call(operation, args)])) as Omit<Store, 'close'>
+  const reader = file === ':memory:' ? undefined : openReader(file, () => isClosed)
   return {
     ...store,
+    ...reader?.reads,
     close() {
       if (closing !== undefined) return closing
       if (isClosed) return Promise.resolve()
       isClosed = true
+      reader?.db.close()
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
       closing = call('close', []).then(
         () => exited,
@@ -135,6 +156,32 @@ export async function openWorkerStore(file: string, clock: Clock, random: Random
       return closing
     },
   }
+}
+
+/** A second connection, on this thread, that only reads (`query_only`): the store's point lookups. */
+function openReader(file: string, isClosed: () => boolean): { db: DatabaseSync; reads: Pick<Store, (typeof READS_ON_THIS_THREAD)[number]> } {
+  const db = openDatabase(file)
+  db.exec('PRAGMA query_only = 1')
+  const context: SqliteContext = {
+    db,
+    now: () => {
+      throw new Error('the store\'s read connection read the clock: only writes do')
+    },
+    newId: () => {
+      throw new Error('the store\'s read connection made an id: only writes do')
+    },
+    assertOpen(doing) {
+      if (isClosed()) throw new TodokuError(STORE_ERRORS.CLOSED, `${doing}: the store at ${file} is closed`)
+    },
+  }
+  const all = {
+    ...createSqliteMessageStore(context),
+    ...createSqliteQueueStore(context),
+    ...createSqliteDomainStore(context),
+    ...createSqliteApiKeyStore(context),
+  }
+  const reads = Object.fromEntries(READS_ON_THIS_THREAD.map((operation) => [operation, all[operation]]))
+  return { db, reads: reads as Pick<Store, (typeof READS_ON_THIS_THREAD)[number]> }
 }
 
 /**
