@@ -184,7 +184,8 @@ function spawnServe(args: readonly string[], env: Record<string, string> = {}) {
   let stderr = ''
   child.stdout.on('data', (chunk) => (stdout += chunk))
   child.stderr.on('data', (chunk) => (stderr += chunk))
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  // 'close', not 'exit': 'exit' can come before the last of the child's stdout has been read.
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
   return { child, exited, output: () => ({ stdout, stderr }) }
 }
 
