@@ -1,5 +1,5 @@
 export { parseBounce, analyzeMail, type BounceResult, type OriginalMessage } from './parse-bounce.ts'
-export { parseMail, type ParsedMail, type MailPart, type MailHeaders } from './mail/index.ts'
+export { parseMail, partBytes, type ParsedMail, type MailPart, type MailHeaders } from './mail/index.ts'
 export { Reason, REASONS, isHardBounce } from './reason.ts'
 export { Action, ACTIONS } from './action.ts'
 export type { Verdict, RuleRef, DiagnosticInput, SmtpCommand } from './verdict.ts'

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { parseMail, htmlToText, type ParsedMail } from './parse-mail.ts'
+import { parseMail, partBytes, htmlToText, type ParsedMail } from './parse-mail.ts'
 
 /** Joins lines (text, or raw octets as a Buffer) into a mail with the given line end. */
 function mail(lines: readonly (string | Buffer)[], eol = '\n'): Buffer {
@@ -124,6 +124,29 @@ test('reads a base64 message/rfc822 part', () => {
     '--b--',
   ]))
   assert.equal(parsed.original?.headers.get('message-id'), '<b64@example.com>')
+})
+
+test('gives an attachment\'s exact bytes through partBytes (base64 undone, binary kept)', () => {
+  const zipLike = Uint8Array.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0xff, 0x0d, 0x0a, 0x80, 0x1f, 0x8b])
+  const parsed = parseMail(mail([
+    'Content-Type: multipart/mixed; boundary="b"',
+    '',
+    '--b',
+    'Content-Type: text/plain',
+    '',
+    'A report is attached.',
+    '--b',
+    'Content-Type: application/zip; name="report.zip"',
+    'Content-Disposition: attachment; filename="report.zip"',
+    'Content-Transfer-Encoding: base64',
+    '',
+    Buffer.from(zipLike).toString('base64'),
+    '--b--',
+  ]))
+  const attachment = parsed.root.parts[1]
+  assert.equal(attachment.contentType, 'application/zip')
+  assert.deepEqual([...partBytes(attachment)], [...zipLike])
+  assert.deepEqual([...partBytes(parsed.root)], [])
 })
 
 test('prefers text/plain in a multipart/alternative', () => {

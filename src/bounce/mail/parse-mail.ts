@@ -20,6 +20,8 @@ export interface MailPart {
   readonly parts: readonly MailPart[]
   /** for message/rfc822 (and text/rfc822-headers) parts: the enclosed message */
   readonly message?: ParsedMail
+  /** leaf parts: the body as transferred (binary string, Content-Transfer-Encoding not undone); read its bytes with `partBytes` */
+  readonly body?: string
 }
 
 /** A mail as the bounce sources see it. */
@@ -118,9 +120,15 @@ function parsePart(headers: MailHeaders, body: string, budget: Budget, depth: nu
     return { ...base, text: '', parts: [], message }
   }
   if (contentType.startsWith('multipart/') || isReadable(contentType)) {
-    return { ...base, text: decodeText(body, headers, params), parts: [] }
+    return { ...base, text: decodeText(body, headers, params), parts: [], body }
   }
-  return { ...base, text: '', parts: [] }
+  return { ...base, text: '', parts: [], body }
+}
+
+/** A leaf part's decoded bytes (base64 / quoted-printable undone), e.g. an attachment's; empty for a multipart. */
+export function partBytes(part: MailPart): Uint8Array {
+  if (part.body === undefined) return new Uint8Array(0)
+  return Buffer.from(decodeTransfer(part.body, part.headers.get('content-transfer-encoding')), 'latin1')
 }
 
 function decodeText(body: string, headers: MailHeaders, params: Readonly<Record<string, string>>): string {
