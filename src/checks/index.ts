@@ -1,0 +1,1 @@
+export { checkSpfHost, evaluateSpf, walkSpf, summarizeSpfTree, MAX_SPF_WALK_RECORDS, type SpfResult, type SpfHostCheck, type SpfHostVerdict, type SpfNode, type SpfObservation, type SpfExpectation } from './spf.ts'
