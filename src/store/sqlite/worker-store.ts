@@ -96,7 +96,7 @@ export async function openWorkerStore(file: string, clock: Clock, random: Random
   }
   worker.on('error', fail)
   worker.on('exit', (code) => {
-    if (waiting.size > 0) fail(new Error(`exit code ${code}`))
+    if (closing === undefined) fail(new Error(`exit code ${code}`))
   })
 
   function send(): void {
@@ -107,7 +107,16 @@ export async function openWorkerStore(file: string, clock: Clock, random: Random
     const transfer: ArrayBuffer[] = []
     if (batchContentBytes > 0) transfer.push(packContents(requests, batchContentBytes))
     batchContentBytes = 0
-    worker.postMessage(requests, transfer)
+    try {
+      worker.postMessage(requests, transfer)
+    } catch (error) {
+      // an argument that can't cross threads (a function, a class instance): its callers fail, not hang
+      for (const request of requests) {
+        waiting.get(request.seq)?.reject(new TodokuError(STORE_ERRORS.INVALID_INPUT, `calling ${request.operation}: its arguments can't be sent to the store's thread: ${(error as Error).message}`, { cause: error }))
+        waiting.delete(request.seq)
+      }
+      if (waiting.size === 0 && closing === undefined) worker.unref()
+    }
   }
 
   function call(operation: StoreOperation | 'close', args: unknown[]): Promise<unknown> {
@@ -137,7 +146,13 @@ export async function openWorkerStore(file: string, clock: Clock, random: Random
   }
 
   const store = Object.fromEntries(OPERATIONS.map((operation) => [operation, (...args: unknown[]) => call(operation, args)])) as Omit<Store, 'close'>
-  const reader = file === ':memory:' ? undefined : openReader(file, () => isClosed)
+  let reader: ReturnType<typeof openReader> | undefined
+  try {
+    reader = file === ':memory:' ? undefined : openReader(file, () => isClosed)
+  } catch (error) {
+    closing = worker.terminate().then(() => undefined)
+    throw error
+  }
   return {
     ...store,
     ...reader?.reads,
