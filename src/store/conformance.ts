@@ -2,6 +2,7 @@ import { describe } from 'node:test'
 import { describeMessageStore } from './conformance/message-store-cases.ts'
 import { describeQueueStore } from './conformance/queue-store-cases.ts'
 import { describeRecordStores } from './conformance/record-store-cases.ts'
+import { describeReportStore } from './conformance/report-store-cases.ts'
 import type { OpenStore } from './conformance/open-store.ts'
 
 export type { OpenStore } from './conformance/open-store.ts'
@@ -17,5 +18,6 @@ export function runStoreConformance(name: string, open: OpenStore, options: { sk
     describeMessageStore(open)
     describeQueueStore(open)
     describeRecordStores(open)
+    describeReportStore(open)
   })
 }

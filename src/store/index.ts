@@ -22,6 +22,11 @@ export {
   createApiKeyToken, hashApiKeyToken,
   type ApiKeyStore, type ApiKey, type NewApiKey, type CreatedApiKey,
 } from './api-key-store.ts'
+export {
+  MAX_REPORT_ROWS_PER_QUERY,
+  type ReportStore, type NewDmarcReport, type DmarcPolicyPublished, type DmarcRecord, type SavedReport, type DmarcReportSummary,
+  type StoredDmarcRecord, type ReportQuery, type NewTlsReport, type TlsPolicyResult, type StoredTlsPolicyResult,
+} from './report-store.ts'
 export { RecipientState, RECIPIENT_STATES } from './recipient-state.ts'
 export { STORE_ERRORS } from './errors.ts'
 export { openSqliteStore, type SqliteStoreOptions } from './sqlite/open-sqlite-store.ts'

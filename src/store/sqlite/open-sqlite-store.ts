@@ -7,6 +7,7 @@ import { createSqliteDomainStore } from './domain-store.ts'
 import { createSqliteEventStore } from './event-store.ts'
 import { createSqliteMessageStore } from './message-store.ts'
 import { createSqliteQueueStore } from './queue-store.ts'
+import { createSqliteReportStore } from './report-store.ts'
 import { migrate } from './schema.ts'
 import { openWorkerStore } from './worker-store.ts'
 
@@ -60,6 +61,7 @@ function openMainThreadStore(file: string, clock: Clock, random: Random): Store 
     ...createSqliteEventStore(context),
     ...createSqliteDomainStore(context),
     ...createSqliteApiKeyStore(context),
+    ...createSqliteReportStore(context),
     async close() {
       if (isClosed) return
       flushPendingInserts()

@@ -135,6 +135,75 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX api_keys_tenant ON api_keys (tenant_id, created_at);
     `,
   },
+  {
+    version: 2,
+    description: 'DMARC aggregate reports and their rows, TLS-RPT reports and their policy results',
+    sql: `
+      -- One row per report, deduplicated by (org_name, report_id); times of the report period in epoch seconds (as the XML has them).
+      CREATE TABLE dmarc_reports (
+        id TEXT PRIMARY KEY,
+        org_name TEXT NOT NULL,
+        report_id TEXT NOT NULL,
+        format TEXT NOT NULL,
+        email TEXT NOT NULL,
+        extra_contact_info TEXT,
+        errors TEXT NOT NULL,
+        domain TEXT NOT NULL,
+        begin_s INTEGER NOT NULL,
+        end_s INTEGER NOT NULL,
+        policy TEXT NOT NULL,
+        record_count INTEGER NOT NULL,
+        message_count INTEGER NOT NULL,
+        received_at INTEGER NOT NULL,
+        UNIQUE (org_name, report_id)
+      );
+      CREATE INDEX dmarc_reports_domain ON dmarc_reports (domain, end_s);
+      CREATE INDEX dmarc_reports_end ON dmarc_reports (end_s);
+
+      CREATE TABLE dmarc_records (
+        report TEXT NOT NULL REFERENCES dmarc_reports (id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        source_ip TEXT NOT NULL,
+        count INTEGER NOT NULL CHECK (count >= 0),
+        disposition TEXT NOT NULL,
+        dkim TEXT NOT NULL,
+        spf TEXT NOT NULL,
+        header_from TEXT NOT NULL,
+        envelope_from TEXT,
+        envelope_to TEXT,
+        reasons TEXT NOT NULL,
+        dkim_results TEXT NOT NULL,
+        spf_results TEXT NOT NULL,
+        PRIMARY KEY (report, position)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE tls_reports (
+        id TEXT PRIMARY KEY,
+        org_name TEXT NOT NULL,
+        report_id TEXT NOT NULL,
+        contact_info TEXT,
+        start_at INTEGER NOT NULL,
+        end_at INTEGER NOT NULL,
+        received_at INTEGER NOT NULL,
+        UNIQUE (org_name, report_id)
+      );
+      CREATE INDEX tls_reports_end ON tls_reports (end_at);
+
+      CREATE TABLE tls_policy_results (
+        report TEXT NOT NULL REFERENCES tls_reports (id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        policy_type TEXT NOT NULL,
+        policy_domain TEXT NOT NULL,
+        policy_strings TEXT NOT NULL,
+        mx_hosts TEXT NOT NULL,
+        successful_sessions INTEGER NOT NULL CHECK (successful_sessions >= 0),
+        failed_sessions INTEGER NOT NULL CHECK (failed_sessions >= 0),
+        failure_details TEXT NOT NULL,
+        PRIMARY KEY (report, position)
+      ) WITHOUT ROWID;
+      CREATE INDEX tls_policy_results_domain ON tls_policy_results (policy_domain);
+    `,
+  },
 ]
 
 /** Bring the database up to the last migration, each step in its own transaction. */

@@ -68,3 +68,28 @@ test('commits inserts arriving together in one transaction, each caller answered
   assert.equal(new Set(inserted.map((r) => r.messageId)).size, 64)
   assert.equal((await store.countRecipientsByState()).queued, 64)
 })
+
+test('makes the same ids and times in its worker thread as on the main thread, from the ports it was given', async (t) => {
+  const inserted = []
+  for (const thread of ['main', 'worker'] as const) {
+    const clock = createManualClock(1_750_000_000_000)
+    const store = await openSqliteStore({ path: join(root, `ports-${thread}.db`), clock, random: createSeededRandom(7), thread })
+    t.after(() => store.close())
+    const message = await store.insertMessage({ tenantId: 't', mailFrom: '', sendingDomain: 'x.test', recipients: [{ address: 'a@y.test' }, { address: 'b@y.test' }], content: new Uint8Array(5) })
+    clock.advance(1_000)
+    const view = await store.getMessage(message.messageId)
+    inserted.push({ message, createdAtMs: view?.createdAtMs, events: (await store.listEvents({ messageId: message.messageId })).events.map((e) => [e.id, e.atMs]) })
+  }
+  assert.deepEqual(inserted[1], inserted[0])
+  assert.equal(inserted[1].createdAtMs, 1_750_000_000_000)
+})
+
+test('answers a caller whose content buffer it was given without taking the buffer away', async (t) => {
+  const store = await openSqliteStore({ path: join(root, 'keeps-buffer.db'), clock: createManualClock(1_000), random: systemRandom })
+  t.after(() => store.close())
+  const content = new Uint8Array(10_240).fill(0x61)
+  const [first, second] = await Promise.all([0, 1].map((i) => store.insertMessage({ tenantId: 't', mailFrom: '', sendingDomain: 'x.test', recipients: [{ address: `r${i}@y.test` }], content })))
+  assert.equal(content.byteLength, 10_240)
+  assert.deepEqual(await store.getMessageContent(first.messageId), content)
+  assert.deepEqual(await store.getMessageContent(second.messageId), content)
+})

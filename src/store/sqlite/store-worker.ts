@@ -14,6 +14,7 @@ import { createSqliteDomainStore } from './domain-store.ts'
 import { createSqliteEventStore } from './event-store.ts'
 import { checkNewMessage, createSqliteMessageStore } from './message-store.ts'
 import { createSqliteQueueStore } from './queue-store.ts'
+import { createSqliteReportStore } from './report-store.ts'
 import { migrate } from './schema.ts'
 import {
   WRITE_OPERATIONS, collectTransferables, serializeError,
@@ -79,6 +80,7 @@ function serve(db: DatabaseSync): void {
     ...createSqliteEventStore(context),
     ...createSqliteDomainStore(context),
     ...createSqliteApiKeyStore(context),
+    ...createSqliteReportStore(context),
   }
   const begin = db.prepare('BEGIN IMMEDIATE')
   const commit = db.prepare('COMMIT')

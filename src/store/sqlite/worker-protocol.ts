@@ -45,6 +45,7 @@ export interface WorkerStartData {
 export const WRITE_OPERATIONS: ReadonlySet<string> = new Set<StoreOperation | 'close'>([
   'insertMessage', 'claimDue', 'recordOutcomes', 'releaseLeases', 'releaseExpiredLeases',
   'appendEvents', 'putDomain', 'deleteDomain', 'createApiKey', 'revokeApiKey',
+  'saveDmarcReport', 'saveTlsReport',
 ])
 
 /** How many ids an operation may make: an insert one for the message, and one per recipient and per `queued` event. */
@@ -57,6 +58,8 @@ export function idsNeeded(operation: WorkerRequest['operation'], args: readonly 
     case 'appendEvents':
       return (args[0] as readonly unknown[]).length
     case 'createApiKey':
+    case 'saveDmarcReport':
+    case 'saveTlsReport':
       return 1
     default:
       return 0

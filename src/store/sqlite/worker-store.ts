@@ -40,6 +40,7 @@ const OPERATIONS: readonly StoreOperation[] = [
   'appendEvents', 'listEvents',
   'putDomain', 'getDomain', 'listDomains', 'deleteDomain',
   'createApiKey', 'findApiKeyByTokenHash', 'listApiKeys', 'revokeApiKey',
+  'saveDmarcReport', 'listDmarcReports', 'listDmarcRecords', 'saveTlsReport', 'listTlsPolicyResults',
 ]
 
 interface Waiting {
