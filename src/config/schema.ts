@@ -100,6 +100,12 @@ export const CONFIG_SCHEMA = {
   mtaSts: {
     enabled: boolean({ description: 'fetch receivers’ MTA-STS policies (RFC 8461) and enforce those in `enforce` mode', default: true }),
   },
+  checks: {
+    intervalMs: duration({ description: '`todoku serve` re-checks every sending domain (SPF, DKIM, DMARC, PTR, blocklists…) this often', default: 6 * 3_600_000, min: 60_000 }),
+    mxHost: optional(string({ description: 'todoku’s inbound host, which bounce domains’ MX must name (`todoku domain add` prints it; `domain check` verifies it)', pattern: HOST_NAME, expected: 'a host name' }), '(not checked)'),
+    spfInclude: optional(string({ description: 'a domain whose SPF record lists every egress IP, for senders to `include:` instead of ip4:/ip6: terms', pattern: HOST_NAME, expected: 'a domain name' }), '(ip4:/ip6: of egress.sources)'),
+    dnsblFile: optional(path({ description: 'the DNS blocklists to query (format of data/dnsbl.toml)' }), '(data/dnsbl.toml)'),
+  },
   log: {
     level: oneOf<LogLevel>(LOG_LEVELS, { description: 'lowest level written to stdout as JSON lines', default: 'info' }),
   },

@@ -11,12 +11,24 @@ export interface DkimKey {
   readonly privateKeyPem: string
 }
 
+/** A replaced key, kept published for mail still in flight or in queues, until `retireAtMs`. */
+export interface RetiringDkimKey extends DkimKey {
+  readonly retireAtMs: number
+}
+
 export interface NewSendingDomain {
   /** the domain name, stored lower-cased */
   readonly name: string
   readonly tenantId: string
-  /** one key per selector; both an RSA and an Ed25519 key sign every message */
+  /** the signing keys, one per selector; both an RSA and an Ed25519 key sign every message */
   readonly dkimKeys: readonly DkimKey[]
+  /**
+   * keys made by a rotation (`todoku domain rotate-keys`): published, checked, not signing
+   * until activated. Absent when there are none.
+   */
+  readonly pendingDkimKeys?: readonly DkimKey[]
+  /** keys a rotation replaced: no longer signing, their DNS records kept until `retireAtMs`. Absent when there are none. */
+  readonly retiringDkimKeys?: readonly RetiringDkimKey[]
   /** where VERP bounces go (`bounce+<token>@<bounceDomain>`); default: the domain itself */
   readonly bounceDomain?: string
   /** refuse to deliver without STARTTLS, whatever the receiver's MTA-STS says */

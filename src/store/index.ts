@@ -17,7 +17,7 @@ export {
   EventType, EVENT_TYPES, MAX_EVENTS_PER_PAGE,
   type EventStore, type NewEvent, type StoredEvent, type EventQuery, type EventPage,
 } from './event-store.ts'
-export { DKIM_ALGORITHMS, type DomainStore, type DkimAlgorithm, type DkimKey, type NewSendingDomain, type SendingDomain } from './domain-store.ts'
+export { DKIM_ALGORITHMS, type DomainStore, type DkimAlgorithm, type DkimKey, type NewSendingDomain, type SendingDomain, type RetiringDkimKey } from './domain-store.ts'
 export {
   createApiKeyToken, hashApiKeyToken,
   type ApiKeyStore, type ApiKey, type NewApiKey, type CreatedApiKey,

@@ -78,6 +78,22 @@ export function describeRecordStores(open: OpenStore): void {
     assert.equal(await store.getDomain('example.test'), undefined)
   })
 
+  test('keeps pending and retiring DKIM keys apart from the signing keys, with the retiring key\'s deadline', async (t) => {
+    const { store } = await openForTest(t, open)
+    const saved = await store.putDomain({
+      name: 'rotate.test',
+      tenantId: 'tenant-a',
+      dkimKeys: [{ selector: 's2026r', algorithm: 'rsa-sha256', privateKeyPem: RSA_PEM }],
+      pendingDkimKeys: [{ selector: 's2027e', algorithm: 'ed25519-sha256', privateKeyPem: ED25519_PEM }],
+      retiringDkimKeys: [{ selector: 's2025r', algorithm: 'rsa-sha256', privateKeyPem: RSA_PEM, retireAtMs: START_MS + 86_400_000 }],
+      requireTls: false,
+    })
+    assert.deepEqual(saved.dkimKeys.map((k) => k.selector), ['s2026r'])
+    assert.deepEqual(saved.pendingDkimKeys?.map((k) => k.selector), ['s2027e'])
+    assert.deepEqual(saved.retiringDkimKeys?.map((k) => [k.selector, k.retireAtMs]), [['s2025r', START_MS + 86_400_000]])
+    assert.deepEqual(await store.getDomain('rotate.test'), saved)
+  })
+
   test('refuses a DKIM key with an unknown algorithm', async (t) => {
     const { store } = await openForTest(t, open)
     const bad = { name: 'x.test', tenantId: 't', requireTls: false, dkimKeys: [{ selector: 's', algorithm: 'rsa-sha1', privateKeyPem: RSA_PEM }] }

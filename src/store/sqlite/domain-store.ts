@@ -15,6 +15,8 @@ interface KeyRow {
   selector: string
   algorithm: DkimAlgorithm
   private_key_pem: string
+  state: 'active' | 'pending' | 'retiring'
+  retire_at: number | null
 }
 
 export function createSqliteDomainStore(context: SqliteContext): DomainStore {
@@ -25,7 +27,7 @@ export function createSqliteDomainStore(context: SqliteContext): DomainStore {
        require_tls = excluded.require_tls, updated_at = excluded.updated_at`,
   )
   const deleteKeys = db.prepare('DELETE FROM dkim_keys WHERE domain = ?')
-  const insertKey = db.prepare('INSERT INTO dkim_keys (domain, selector, algorithm, private_key_pem) VALUES (?, ?, ?, ?)')
+  const insertKey = db.prepare('INSERT INTO dkim_keys (domain, selector, algorithm, private_key_pem, state, retire_at) VALUES (?, ?, ?, ?, ?, ?)')
   const selectDomain = db.prepare('SELECT * FROM sending_domains WHERE name = ?')
   const selectKeys = db.prepare('SELECT * FROM dkim_keys WHERE domain = ? ORDER BY selector')
   const selectAll = db.prepare('SELECT * FROM sending_domains ORDER BY name')
@@ -34,10 +36,15 @@ export function createSqliteDomainStore(context: SqliteContext): DomainStore {
 
   function read(row: DomainRow): SendingDomain {
     const keys = selectKeys.all(row.name) as unknown as KeyRow[]
+    const keyOf = (key: KeyRow) => ({ selector: key.selector, algorithm: key.algorithm, privateKeyPem: key.private_key_pem })
+    const pending = keys.filter((key) => key.state === 'pending').map(keyOf)
+    const retiring = keys.filter((key) => key.state === 'retiring').map((key) => ({ ...keyOf(key), retireAtMs: key.retire_at ?? 0 }))
     return {
       name: row.name,
       tenantId: row.tenant_id,
-      dkimKeys: keys.map((key) => ({ selector: key.selector, algorithm: key.algorithm, privateKeyPem: key.private_key_pem })),
+      dkimKeys: keys.filter((key) => key.state === 'active').map(keyOf),
+      ...(pending.length > 0 && { pendingDkimKeys: pending }),
+      ...(retiring.length > 0 && { retiringDkimKeys: retiring }),
       ...(row.bounce_domain !== null && { bounceDomain: row.bounce_domain }),
       requireTls: row.require_tls === 1,
       createdAtMs: row.created_at,
@@ -54,7 +61,9 @@ export function createSqliteDomainStore(context: SqliteContext): DomainStore {
         return inTransaction(db, () => {
           upsert.run(name, domain.tenantId, domain.bounceDomain?.toLowerCase() ?? null, domain.requireTls ? 1 : 0, nowMs, nowMs)
           deleteKeys.run(name)
-          for (const key of domain.dkimKeys) insertKey.run(name, key.selector, key.algorithm, key.privateKeyPem)
+          for (const key of domain.dkimKeys) insertKey.run(name, key.selector, key.algorithm, key.privateKeyPem, 'active', null)
+          for (const key of domain.pendingDkimKeys ?? []) insertKey.run(name, key.selector, key.algorithm, key.privateKeyPem, 'pending', null)
+          for (const key of domain.retiringDkimKeys ?? []) insertKey.run(name, key.selector, key.algorithm, key.privateKeyPem, 'retiring', key.retireAtMs)
           return read(selectDomain.get(name) as unknown as DomainRow)
         })
       } catch (error) {

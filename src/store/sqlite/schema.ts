@@ -204,6 +204,14 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX tls_policy_results_domain ON tls_policy_results (policy_domain);
     `,
   },
+  {
+    version: 3,
+    description: 'DKIM key rotation: each key active (signing), pending (published before use) or retiring (published until retire_at)',
+    sql: `
+      ALTER TABLE dkim_keys ADD COLUMN state TEXT NOT NULL DEFAULT 'active' CHECK (state = 'active' OR state = 'pending' OR state = 'retiring');
+      ALTER TABLE dkim_keys ADD COLUMN retire_at INTEGER;
+    `,
+  },
 ]
 
 /** Bring the database up to the last migration, each step in its own transaction. */
