@@ -1,11 +1,13 @@
 import type { Command } from 'commander'
 import { registerBounce } from './bounce.ts'
 import { registerConfig } from './config.ts'
+import { registerDmarc } from './dmarc.ts'
 import { registerDomain } from './domain.ts'
 import { registerKey } from './key.ts'
 import { registerReply } from './reply.ts'
 import { registerSend } from './send.ts'
 import { registerServe } from './serve.ts'
+import { registerTlsrpt } from './tlsrpt.ts'
 import { registerValidate } from './validate.ts'
 
 /** A CLI command: adds itself to the program. */
@@ -15,10 +17,12 @@ export type RegisterCommand = (program: Command) => void
 export const COMMANDS: readonly RegisterCommand[] = [
   registerBounce,
   registerConfig,
+  registerDmarc,
   registerDomain,
   registerKey,
   registerReply,
   registerSend,
   registerServe,
+  registerTlsrpt,
   registerValidate,
 ]
