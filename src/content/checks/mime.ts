@@ -1,0 +1,89 @@
+// MIME conformance: structure and boundaries, transfer encodings, 8-bit content, charsets.
+import type { Hit } from '../finding.ts'
+import type { MessageFacts } from '../message-facts.ts'
+import type { MessagePart } from '../read-message.ts'
+import type { CheckContext } from './check.ts'
+
+/** RFC 2045 §6.1 mechanisms; x-token encodings are private agreements receivers do not share. */
+const TRANSFER_ENCODINGS = new Set(['7bit', '8bit', 'binary', 'quoted-printable', 'base64'])
+const BASE64_BODY = /^[A-Za-z0-9+/\s]*={0,2}\s*$/
+
+export function checkMime(facts: MessageFacts, _context: CheckContext): Hit[] {
+  const hits: Hit[] = []
+  const message = facts.message
+  const root = message.root
+  const hasMimeVersion = facts.all('mime-version').length > 0
+  if (!hasMimeVersion && (facts.all('content-type').length > 0 || facts.all('content-transfer-encoding').length > 0)) {
+    hits.push({ id: 'mime.version-missing', where: { header: 'MIME-Version' } })
+  }
+  for (const issue of message.issues) {
+    const where = { part: issue.part, line: issue.line }
+    const vars = { part: issue.part || '(top)', boundary: issue.detail ?? '', value: issue.detail ?? '' }
+    switch (issue.kind) {
+      case 'boundary-missing': hits.push({ id: 'mime.boundary-missing', where, vars }); break
+      case 'boundary-not-found': hits.push({ id: 'mime.boundary-not-found', where, vars }); break
+      case 'boundary-unclosed': hits.push({ id: 'mime.boundary-unclosed', where, vars }); break
+      case 'boundary-in-content': hits.push({ id: 'mime.boundary-in-content', where, vars }); break
+      case 'boundary-invalid': hits.push({ id: 'mime.boundary-invalid', where, vars }); break
+      case 'too-deep': hits.push({ id: 'mime.structure-limit', where, vars: { ...vars, problem: 'nested too deep' } }); break
+      case 'too-many-parts': hits.push({ id: 'mime.structure-limit', where, vars: { ...vars, problem: 'too many parts' } }); break
+      default: break
+    }
+  }
+  visitParts(root, (part) => {
+    const encoding = part.transferEncoding
+    const label = part.path || '(top)'
+    const where = { part: part.path, line: part.bodyLine }
+    if (!TRANSFER_ENCODINGS.has(encoding)) {
+      hits.push({ id: 'mime.transfer-encoding-invalid', where, vars: { part: label, encoding, problem: 'not a known encoding: expected 7bit, 8bit, quoted-printable or base64' } })
+      return
+    }
+    if (part.contentType.startsWith('multipart/')) {
+      if (encoding !== '7bit' && encoding !== '8bit' && encoding !== 'binary') {
+        hits.push({ id: 'mime.transfer-encoding-invalid', where, vars: { part: label, encoding, problem: 'a multipart may only be 7bit, 8bit or binary (RFC 2045 §6.4)' } })
+      }
+      return
+    }
+    const body = message.text.slice(part.bodyStart, part.bodyEnd)
+    if (encoding === '7bit' && /[\x80-\xff]/.test(body)) {
+      hits.push({ id: 'mime.8bit-without-mime', where, vars: { part: label, encoding: facts.all('content-transfer-encoding').length > 0 || part.path !== '' ? '7bit' : 'absent (7bit)' } })
+    } else if ((encoding === '8bit' || encoding === 'binary') && !hasMimeVersion && /[\x80-\xff]/.test(body)) {
+      hits.push({ id: 'mime.8bit-without-mime', where, vars: { part: label, encoding: `${encoding} without MIME-Version` } })
+    }
+    if (encoding === 'base64' && !BASE64_BODY.test(body)) {
+      hits.push({ id: 'mime.transfer-encoding-invalid', where, vars: { part: label, encoding, problem: 'characters outside the base64 alphabet' } })
+    }
+  })
+  for (const text of facts.textParts) {
+    const label = text.part.path || '(top)'
+    const where = { part: text.part.path, line: text.part.bodyLine }
+    if (text.transferProblem !== undefined && text.part.transferEncoding === 'quoted-printable') {
+      hits.push({ id: 'mime.transfer-encoding-invalid', where, vars: { part: label, encoding: 'quoted-printable', problem: text.transferProblem } })
+    }
+    if (text.charset === undefined) {
+      const body = message.text.slice(text.part.bodyStart, Math.min(text.part.bodyEnd, text.part.bodyStart + 65_536))
+      if (text.hasHighBytes || body.includes('\x1b$B') || body.includes('\x1b$@')) hits.push({ id: 'mime.charset-missing', where, vars: { part: label } })
+      continue
+    }
+    if (text.text !== undefined) continue
+    if (unknownCharset(text.charset)) hits.push({ id: 'mime.charset-unknown', where, vars: { part: label, charset: text.charset } })
+    else hits.push({ id: 'mime.charset-undecodable', where, vars: { part: label, charset: text.charset } })
+  }
+  return hits
+}
+
+function unknownCharset(charset: string): boolean {
+  if (charset === 'us-ascii' || charset === 'utf-7') return false
+  try {
+    new TextDecoder(charset)
+    return false
+  } catch {
+    return true
+  }
+}
+
+function visitParts(part: MessagePart, visit: (part: MessagePart) => void): void {
+  visit(part)
+  for (const child of part.parts) visitParts(child, visit)
+}
+

@@ -1,0 +1,54 @@
+// Content-Type and Content-Disposition values with their parameters (RFC 2045 §5.1), with
+// RFC 2231 continuations and charsets (filename*0*=utf-8''…) and the RFC 2047 encoded-words
+// that mailers put in file names although RFC 2047 §5 forbids it.
+import { decodeBytes, decodeEncodedWords } from './decode-body.ts'
+
+export interface HeaderParams {
+  /** the value before the first ';', lower-cased and trimmed */
+  readonly value: string
+  /** parameter names lower-cased; RFC 2231 pieces joined and decoded */
+  readonly params: Readonly<Record<string, string>>
+}
+
+const PARAM = /;\s*([^\s=;]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)/g
+
+export function parseParams(field: string | undefined): HeaderParams {
+  if (field === undefined) return { value: '', params: {} }
+  const semicolon = field.indexOf(';')
+  const value = (semicolon === -1 ? field : field.slice(0, semicolon)).replace(/\([^)]*\)/g, '').trim().toLowerCase()
+  const params: Record<string, string> = {}
+  if (semicolon === -1) return { value, params }
+  const pieces: Record<string, { index: number; text: string; encoded: boolean }[]> = {}
+  for (const match of field.slice(semicolon).matchAll(PARAM)) {
+    let name = match[1].toLowerCase()
+    let raw = match[2].trim()
+    if (raw.startsWith('"')) raw = raw.slice(1, -1).replace(/\\(.)/g, '$1')
+    const continued = /^(.+?)\*(\d+)(\*?)$/.exec(name)
+    if (continued !== null) {
+      ;(pieces[continued[1]] ??= []).push({ index: Number(continued[2]), text: raw, encoded: continued[3] === '*' })
+      continue
+    }
+    if (name.endsWith('*')) {
+      name = name.slice(0, -1)
+      params[name] = decodeExtended(raw, true)
+      continue
+    }
+    if (!(name in params)) params[name] = raw.includes('=?') ? decodeEncodedWords(raw) : raw
+  }
+  for (const [name, list] of Object.entries(pieces)) {
+    list.sort((a, b) => a.index - b.index)
+    const first = list[0]
+    const joined = list.map((piece, index) => piece.encoded ? (index === 0 ? piece.text : `''${piece.text}`) : piece.text)
+    params[name] = first.encoded ? decodeExtended(joined[0] + list.slice(1).map((piece) => piece.text).join(''), true) : joined.join('')
+  }
+  return { value, params }
+}
+
+/** RFC 2231 §4: charset'language'percent-encoded */
+function decodeExtended(raw: string, encoded: boolean): string {
+  if (!encoded) return raw
+  const match = /^([^']*)'[^']*'(.*)$/s.exec(raw)
+  if (match === null) return raw
+  const bytes = Buffer.from(match[2].replace(/%([0-9a-f]{2})/gi, (_all, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1')
+  return decodeBytes(bytes, match[1] || 'us-ascii') ?? bytes.toString('latin1')
+}

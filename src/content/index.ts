@@ -1,0 +1,15 @@
+/**
+ * content/: message preflight. What a receiver's filter will dislike about a message before it
+ * is queued: RFC 5322/MIME conformance, size, unsubscribe, 特定電子メール法 display items,
+ * misleading wording and phishing signs, attachments, HTML; optional SpamAssassin and ClamAV
+ * verdicts. Checks are pure; the rule set is data (data/content-rules/*.toml).
+ */
+export { lintMessage, renderHit, CHECKS } from './lint-message.ts'
+export {
+  actionFor, applyPolicy, POLICY_ACTIONS, SEVERITIES,
+  type Finding, type FindingWhere, type Hit, type PolicyAction, type PolicyDecision, type PreflightPolicy, type Severity,
+} from './finding.ts'
+export { DEFAULT_SIZE_THRESHOLDS, type LintOptions, type SizeThresholds } from './checks/check.ts'
+export { loadContentRules, defaultContentRules, DEFAULT_CONTENT_RULES_DIR, type ContentRules } from './rules.ts'
+export { readMessage, type ReadMessage, type MessagePart, type HeaderField } from './read-message.ts'
+export { readZipDirectory, type ZipEntry } from './zip-directory.ts'

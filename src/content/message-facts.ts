@@ -1,0 +1,217 @@
+// Facts about a message that several checks read, worked out once: the From mailboxes, the
+// decoded text and HTML, links, images and attachments.
+import { decodeBytes, decodeEncodedWords, decodeTransfer, isKnownCharset, normalizeCharset } from './decode-body.ts'
+import { MAX_LINKS, MAX_LINT_TEXT_BYTES } from './limits.ts'
+import { leavesOf, type HeaderField, type MessagePart, type ReadMessage } from './read-message.ts'
+
+export interface Mailbox {
+  /** the display name, encoded-words decoded; '' when none */
+  readonly name: string
+  readonly address: string
+  /** lower case */
+  readonly domain: string
+}
+
+export interface TextPart {
+  readonly part: MessagePart
+  readonly kind: 'plain' | 'html'
+  /** the declared charset, lower case; undefined when the part declares none */
+  readonly charset?: string
+  /** the decoded text; undefined when the bytes do not decode under the charset (or the charset is unknown) */
+  readonly text?: string
+  /** bytes after transfer decoding */
+  readonly sizeBytes: number
+  readonly hasHighBytes: boolean
+  readonly transferProblem?: string
+}
+
+export interface Link {
+  readonly href: string
+  /** the anchor's visible text ('' for a bare URL in text) */
+  readonly text: string
+  readonly part: string
+}
+
+export interface Attachment {
+  readonly part: MessagePart
+  /** '' when the part has no file name */
+  readonly filename: string
+  readonly contentType: string
+  /** after transfer decoding */
+  readonly sizeBytes: number
+  bytes(): Buffer
+}
+
+export interface MessageFacts {
+  readonly message: ReadMessage
+  readonly fields: readonly HeaderField[]
+  /** every field of a name (lower case) in the top-level header */
+  all(lower: string): HeaderField[]
+  readonly from: readonly Mailbox[]
+  /** decoded Subject; '' when none */
+  readonly subject: string
+  readonly textParts: readonly TextPart[]
+  /** subject and every text part as visible text, lower-cased: what wording checks read */
+  readonly visibleText: string
+  readonly htmlParts: readonly { readonly part: string; readonly html: string }[]
+  readonly links: readonly Link[]
+  readonly imageCount: number
+  readonly attachments: readonly Attachment[]
+  /** hiragana, katakana or kanji anywhere in the subject or text */
+  readonly hasJapanese: boolean
+}
+
+export function gatherFacts(message: ReadMessage): MessageFacts {
+  const fields = message.root.fields
+  const all = (lower: string) => fields.filter((field) => field.lower === lower)
+  const fromField = all('from')[0]
+  const from = fromField === undefined ? [] : parseMailboxList(fromField.value)
+  const subjectField = all('subject')[0]
+  const subject = subjectField === undefined ? '' : decodeEncodedWords(subjectField.value.replace(/\s*\n\s*/g, ' ')).trim()
+
+  const textParts: TextPart[] = []
+  const attachments: Attachment[] = []
+  for (const part of leavesOf(message.root)) {
+    const isNamed = part.filename !== undefined || part.disposition === 'attachment'
+    const kind = part.contentType === 'text/html' ? 'html' : part.contentType === 'text/plain' ? 'plain' : undefined
+    if (kind !== undefined && !isNamed) {
+      textParts.push(readTextPart(message, part, kind))
+      continue
+    }
+    if (part.contentType.startsWith('text/') && !isNamed) continue
+    const body = () => message.text.slice(part.bodyStart, part.bodyEnd)
+    const length = part.bodyEnd - part.bodyStart
+    const sizeBytes = part.transferEncoding === 'base64' ? Math.floor(length * 3 / 4 * 76 / 78) : length
+    attachments.push({ part, filename: part.filename ?? '', contentType: part.contentType, sizeBytes, bytes: () => decodeTransfer(body(), part.transferEncoding).bytes })
+  }
+
+  const htmlParts: { part: string; html: string }[] = []
+  const texts: string[] = [subject]
+  for (const textPart of textParts) {
+    if (textPart.text === undefined) continue
+    if (textPart.kind === 'html') {
+      htmlParts.push({ part: textPart.part.path, html: textPart.text })
+      texts.push(htmlToText(textPart.text))
+    } else texts.push(textPart.text)
+  }
+  const visibleText = texts.join('\n').toLowerCase()
+  const links: Link[] = []
+  let imageCount = 0
+  for (const { part, html } of htmlParts) {
+    for (const match of html.matchAll(ANCHOR)) {
+      if (links.length >= MAX_LINKS) break
+      const href = HREF.exec(match[1])
+      if (href !== null) links.push({ href: decodeEntities(href[1] ?? href[2] ?? href[3] ?? '').trim(), text: htmlToText(match[2]).trim(), part })
+    }
+    imageCount += html.match(/<img\b/gi)?.length ?? 0
+  }
+  for (const textPart of textParts) {
+    if (textPart.kind !== 'plain' || textPart.text === undefined) continue
+    for (const match of textPart.text.matchAll(BARE_URL)) {
+      if (links.length >= MAX_LINKS) break
+      links.push({ href: match[0], text: '', part: textPart.part.path })
+    }
+  }
+  return {
+    message, fields, all, from, subject, textParts, visibleText, htmlParts, links, imageCount, attachments,
+    hasJapanese: JAPANESE.test(visibleText),
+  }
+}
+
+const ANCHOR = /<a\b([^>]*)>([\s\S]{0,2000}?)<\/a\s*>/gi
+const HREF = /\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))/i
+const BARE_URL = /\bhttps?:\/\/[^\s<>"'()[\]{}]+/gi
+const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/
+
+function readTextPart(message: ReadMessage, part: MessagePart, kind: 'plain' | 'html'): TextPart {
+  const body = message.text.slice(part.bodyStart, Math.min(part.bodyEnd, part.bodyStart + MAX_LINT_TEXT_BYTES * 2))
+  const decoded = decodeTransfer(body, part.transferEncoding)
+  const bytes = decoded.bytes.subarray(0, MAX_LINT_TEXT_BYTES)
+  let hasHighBytes = false
+  for (const byte of bytes) {
+    if (byte > 0x7f) {
+      hasHighBytes = true
+      break
+    }
+  }
+  const declared = part.params.charset === undefined || part.params.charset === '' ? undefined : normalizeCharset(part.params.charset)
+  // ISO-2022-JP is 7-bit: its escape sequences are how it says it is Japanese, charset or not
+  const charset = declared ?? 'us-ascii'
+  const text = isKnownCharset(charset) ? decodeBytes(bytes, charset) : undefined
+  return {
+    part, kind, ...(declared === undefined ? {} : { charset: declared }), ...(text === undefined ? {} : { text }),
+    sizeBytes: decoded.bytes.byteLength, hasHighBytes, ...(decoded.problem === undefined ? {} : { transferProblem: decoded.problem }),
+  }
+}
+
+/** HTML as the text a reader sees: no head, style or script, tags as spaces, entities decoded. */
+export function htmlToText(html: string): string {
+  return decodeEntities(html
+    .replace(/<(head|style|script)\b[\s\S]*?<\/\1\s*>/gi, ' ')
+    .replace(/<!--[\s\S]*?-->/g, ' ')
+    .replace(/<[^>]*>/g, ' '))
+    .replace(/[ \t\r\n\u00a0]+/g, ' ')
+}
+
+const NAMED_ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', copy: '©', reg: '®', yen: '¥' }
+
+export function decodeEntities(text: string): string {
+  if (!text.includes('&')) return text
+  return text.replace(/&(#x[0-9a-f]{1,6}|#\d{1,7}|[a-z]{2,8});/gi, (entity, body: string) => {
+    if (body[0] === '#') {
+      const code = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10)
+      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : entity
+    }
+    return NAMED_ENTITIES[body.toLowerCase()] ?? entity
+  })
+}
+
+/** RFC 5322 §3.4 addr-spec, loosely: a local part (dot-atom or quoted) @ a domain of labels or a literal. */
+const ADDR_SPEC = /^(?:[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+|"(?:[^"\\]|\\.)*")@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[^\]]+\])$/
+
+/** A mailbox list ('Name <a@b>, c@d'); an empty list when any mailbox in it is not valid. */
+export function parseMailboxList(value: string): Mailbox[] {
+  const items: string[] = []
+  let current = ''
+  let quoted = false
+  let angle = 0
+  let comment = 0
+  for (let index = 0; index < value.length; index++) {
+    const char = value[index]
+    if (char === '\\' && (quoted || comment > 0)) {
+      current += char + (value[index + 1] ?? '')
+      index++
+      continue
+    }
+    if (comment > 0) {
+      if (char === '(') comment++
+      else if (char === ')') comment--
+      continue
+    }
+    if (char === '"') quoted = !quoted
+    else if (!quoted && char === '(') {
+      comment++
+      continue
+    } else if (!quoted && char === '<') angle++
+    else if (!quoted && char === '>') angle--
+    else if (!quoted && angle === 0 && char === ',') {
+      items.push(current)
+      current = ''
+      continue
+    }
+    current += char
+  }
+  items.push(current)
+  const mailboxes: Mailbox[] = []
+  for (const item of items.map((text) => text.replace(/\s*\n\s*/g, ' ').trim())) {
+    if (item === '') continue
+    const angled = /^(.*?)<([^<>]*)>$/s.exec(item)
+    const address = (angled === null ? item : angled[2]).trim()
+    if (!ADDR_SPEC.test(address)) return []
+    const rawName = angled === null ? '' : angled[1].trim()
+    const name = decodeEncodedWords(rawName.startsWith('"') && rawName.endsWith('"') ? rawName.slice(1, -1).replace(/\\(.)/g, '$1') : rawName)
+    mailboxes.push({ name, address, domain: address.slice(address.lastIndexOf('@') + 1).toLowerCase() })
+  }
+  return mailboxes
+}
+
