@@ -21,3 +21,4 @@ export { runDomainChecks, reportAddressOf, spfTermsOf, type DomainCheckTarget, t
 export { planDomainRecords, zoneFileLine, type DnsRecordToPublish, type DomainRecordsPlan } from './domain-records.ts'
 export { formatDomainReport, type ReportLanguage } from './format-domain-report.ts'
 export { startDomainMonitor, type DomainMonitor, type DomainMonitorDeps, type DomainCheckChange, type ListingChange } from './domain-monitor.ts'
+export { domainCheckTargetOf, type DomainTargetOptions } from './domain-target.ts'
