@@ -2,15 +2,20 @@
 import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
 import type { Injector } from '../injection/index.ts'
-import type { ApiKeyStore, MessageStore, QueueStore } from '../store/index.ts'
+import type { ApiKeyStore, MessageStore, QueueStore, ReportStore } from '../store/index.ts'
 import { ApiError, type ApiLog } from './api-error.ts'
+import { registerGetDmarcReportV1, type DmarcSourceLookups } from './get-dmarc-report-v1.ts'
 import { registerGetMessageV1 } from './get-message-v1.ts'
 import { registerGetQueueV1 } from './get-queue-v1.ts'
 import { registerOpenApiV1 } from './openapi-v1.ts'
 import { registerPostMessagesV1 } from './post-messages-v1.ts'
+import { registerPostReportsV1 } from './post-reports-v1.ts'
+import { systemClock } from '../core/index.ts'
 
 export interface ApiDeps {
-  readonly store: ApiKeyStore & MessageStore & Pick<QueueStore, 'countRecipientsByState'>
+  readonly store: ApiKeyStore & MessageStore & Pick<QueueStore, 'countRecipientsByState'> & ReportStore
+  /** DNS, egress IPs and known senders for GET /v1/dmarc/report's source facts (PTR, SPF, provider); without: none */
+  readonly dmarcSources?: DmarcSourceLookups
   readonly injector: Injector
   readonly log: ApiLog
   /** shown in the OpenAPI document; default '0.1.0' */
@@ -49,6 +54,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   registerPostMessagesV1(app, deps)
   registerGetMessageV1(app, deps)
   registerGetQueueV1(app, deps)
+  registerPostReportsV1(app, deps)
+  registerGetDmarcReportV1(app, { store: deps.store, clock: systemClock, dmarcSources: deps.dmarcSources })
   registerOpenApiV1(app, deps.version ?? '0.1.0')
   app.setNotFoundHandler((request, reply) => {
     const error = new ApiError(404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}: expected POST /v1/messages, GET /v1/messages/:id, GET /v1/queue or GET /v1/openapi.json`)
