@@ -45,7 +45,8 @@ function unpack(bytes: Uint8Array, syntax: ReportSyntax, containers: Container[]
   if ((syntax === 'xml' && head.startsWith('<')) || (syntax === 'json' && head.startsWith('{'))) {
     return { text: decodeText(bytes, syntax), containers, ...(fileName !== undefined && { fileName }) }
   }
-  if (!containers.includes('email') && MAIL_HEADER_START.test(head)) return unpackEmail(bytes, syntax, [...containers, 'email'])
+  const isOtherSyntax = head.startsWith('<') || head.startsWith('{')
+  if (!isOtherSyntax && !containers.includes('email') && MAIL_HEADER_START.test(head)) return unpackEmail(bytes, syntax, [...containers, 'email'])
   const what = syntax === 'xml' ? 'a DMARC aggregate report (XML, .xml.gz, .zip, or an email with one attached)' : 'a TLS-RPT report (JSON, .json.gz, or an email with one attached)'
   const inside = containers.length === 0 ? '' : ` inside ${containers.join(' → ')}`
   throw new TodokuError(REPORT_ERRORS.UNRECOGNIZED, `reading ${bytes.length} bytes${inside}: they start with ${JSON.stringify(head.slice(0, 24))}; expected ${what}`)
