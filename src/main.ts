@@ -12,6 +12,7 @@ import { createInjector } from './injection/index.ts'
 import { createJsonLog, LOG_LEVELS, type Log, type LogLevel } from './log/index.ts'
 import { openSqliteStore, type Store } from './store/index.ts'
 import { startApi } from './api/index.ts'
+import { startDomainDoctor } from './checks/index.ts'
 import { startSubmission } from './submission/index.ts'
 
 /** Ports a test or a simulation replaces; the real ones otherwise. */
@@ -129,7 +130,13 @@ export async function startTodoku(config: TodokuConfig, overrides: TodokuOverrid
       limits: { maxMessageBytes: config.limits.maxMessageBytes, maxRecipients: config.limits.maxRecipients },
       onQueued: () => delivery.kick(),
     })
-    const api = await startApi({ injector, store, log: methodLogOf(log, 'api') }, { host: config.api.host, port: config.api.port })
+    // the domain doctor: re-checks every sending domain each checks.intervalMs; GET /v1/domains/:domain/check
+    const doctor = startDomainDoctor({
+      store, dns, clock, log, intervalMs: config.checks.intervalMs, egress: egressConfigOf(config).sources, mxHost: config.checks.mxHost,
+      spfInclude: config.checks.spfInclude, dnsblFile: config.checks.dnsblFile, tls: config.delivery.tls, fetchMtaStsPolicy: overrides.fetchMtaStsPolicy ?? createHttpsPolicyFetcher({ dns }),
+    })
+    closers.push(async () => doctor.stop())
+    const api = await startApi({ injector, store, log: methodLogOf(log, 'api'), checkDomain: doctor.checkDomain }, { host: config.api.host, port: config.api.port })
     closers.push(() => api.close())
     const apiAddress = { host: config.api.host, port: api.port, url: `http://${urlHost(config.api.host)}:${api.port}` }
 

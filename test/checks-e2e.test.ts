@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { promisify } from 'node:util'
-import { loadDnsblLists, runDomainChecks, startDomainMonitor, type CheckResult, type DomainCheckChange, type DomainCheckTarget, type DomainReport, type ListingChange } from '../src/checks/index.ts'
+import { buildApi } from '../src/api/index.ts'
+import { createInjector } from '../src/injection/index.ts'
+import { loadDnsblLists, runDomainChecks, startDomainDoctor, startDomainMonitor, type CheckResult, type DomainCheckChange, type DomainCheckTarget, type DomainReport, type ListingChange } from '../src/checks/index.ts'
 import { createManualClock, createSeededRandom } from '../src/core/index.ts'
 import { generateDkimKeys } from '../src/dkim/index.ts'
 import { createNodeResolver, reverseName, type Zone } from '../src/dns/index.ts'
@@ -214,4 +216,29 @@ test('todoku domain check exits 1 on a failure and prints the fixes in Japanese'
   assert.equal(result.code, 1)
   assert.match(result.stdout, /不合格\s+dmarc\.record/)
   assert.match(result.stdout, /対処: TXT レコード _dmarc\.example\.test を公開してください/)
+})
+
+test('GET /v1/domains/:domain/check answers the report for the key\'s own domain, 404 for another tenant\'s, 403 without domains:read', async (t) => {
+  const { server, dns, clock } = await setUp(t)
+  const random = createSeededRandom(2)
+  const store = await openSqliteStore({ path: ':memory:', clock, random })
+  t.after(() => store.close())
+  await store.putDomain({ name: 'example.test', tenantId: 'tenant-a', bounceDomain: 'bounce.example.test', requireTls: false, dkimKeys: target.dkimKeys.map(({ state: _, ...key }) => key) })
+  const doctor = startDomainDoctor({ store, dns, clock, log: silentLog, intervalMs: 3_600_000, egress: target.egress, mxHost: 'in.todoku.test', tls: 'opportunistic' })
+  t.after(() => doctor.stop())
+  const app = buildApi({ store, injector: createInjector({ store, clock, random }), log: { info: () => {}, error: () => {} }, checkDomain: doctor.checkDomain })
+  t.after(() => app.close())
+  const own = await store.createApiKey({ tenantId: 'tenant-a', name: 'ops', scopes: ['domains:read'] })
+  const other = await store.createApiKey({ tenantId: 'tenant-b', name: 'b', scopes: ['domains:read'] })
+  const sender = await store.createApiKey({ tenantId: 'tenant-a', name: 'send', scopes: ['messages:send'] })
+  const zone = goodZone()
+  delete zone['_dmarc.example.test']
+  server.setZone(zone)
+  const got = await app.inject({ method: 'GET', url: '/v1/domains/example.test/check', headers: { authorization: `Bearer ${own.token}` } })
+  assert.equal(got.statusCode, 200)
+  const report = got.json() as DomainReport
+  assert.equal(report.status, 'fail')
+  assert.equal(report.checks.find((c) => c.id === 'dmarc.record')?.fix?.ja.includes('_dmarc.example.test'), true)
+  assert.equal((await app.inject({ method: 'GET', url: '/v1/domains/example.test/check', headers: { authorization: `Bearer ${other.token}` } })).statusCode, 404)
+  assert.equal((await app.inject({ method: 'GET', url: '/v1/domains/example.test/check', headers: { authorization: `Bearer ${sender.token}` } })).statusCode, 403)
 })

@@ -10,7 +10,7 @@ declare module 'fastify' {
 }
 
 /** What a key may do; `queue:read` sees every tenant's queue counts (operators). */
-export type ApiScope = 'messages:send' | 'messages:read' | 'queue:read' | 'reports:write' | 'reports:read'
+export type ApiScope = 'messages:send' | 'messages:read' | 'queue:read' | 'reports:write' | 'reports:read' | 'domains:read'
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i
 /** Longest token we hash; ours are 47 characters. Threat: megabyte "tokens" hashed per request. */

@@ -5,6 +5,7 @@ import type { Injector } from '../injection/index.ts'
 import type { ApiKeyStore, MessageStore, QueueStore, ReportStore } from '../store/index.ts'
 import { ApiError, type ApiLog } from './api-error.ts'
 import { registerGetDmarcReportV1, type DmarcSourceLookups } from './get-dmarc-report-v1.ts'
+import { registerGetDomainCheckV1, type CheckSendingDomain } from './get-domain-check-v1.ts'
 import { registerGetMessageV1 } from './get-message-v1.ts'
 import { registerGetQueueV1 } from './get-queue-v1.ts'
 import { registerOpenApiV1 } from './openapi-v1.ts'
@@ -16,6 +17,8 @@ export interface ApiDeps {
   readonly store: ApiKeyStore & MessageStore & Pick<QueueStore, 'countRecipientsByState'> & ReportStore
   /** DNS, egress IPs and known senders for GET /v1/dmarc/report's source facts (PTR, SPF, provider); without: none */
   readonly dmarcSources?: DmarcSourceLookups
+  /** runs the domain doctor for GET /v1/domains/:domain/check; without: that route answers 404 */
+  readonly checkDomain?: CheckSendingDomain
   readonly injector: Injector
   readonly log: ApiLog
   /** shown in the OpenAPI document; default '0.1.0' */
@@ -56,6 +59,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   registerGetQueueV1(app, deps)
   registerPostReportsV1(app, deps)
   registerGetDmarcReportV1(app, { store: deps.store, clock: systemClock, dmarcSources: deps.dmarcSources })
+  registerGetDomainCheckV1(app, deps)
   registerOpenApiV1(app, deps.version ?? '0.1.0')
   app.setNotFoundHandler((request, reply) => {
     const error = new ApiError(404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}: expected POST /v1/messages, GET /v1/messages/:id, GET /v1/queue or GET /v1/openapi.json`)

@@ -22,3 +22,4 @@ export { planDomainRecords, zoneFileLine, type DnsRecordToPublish, type DomainRe
 export { formatDomainReport, type ReportLanguage } from './format-domain-report.ts'
 export { startDomainMonitor, type DomainMonitor, type DomainMonitorDeps, type DomainCheckChange, type ListingChange } from './domain-monitor.ts'
 export { domainCheckTargetOf, type DomainTargetOptions } from './domain-target.ts'
+export { startDomainDoctor, type DomainDoctor, type DomainDoctorDeps } from './domain-doctor.ts'
