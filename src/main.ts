@@ -9,6 +9,7 @@ import { systemClock, systemRandom, type Clock, type Random } from './core/index
 import { createHttpsPolicyFetcher, createMtaStsPolicyCache, startDelivery, type DeliveryConfig, type EgressConfig, type FetchMtaStsPolicy } from './delivery/index.ts'
 import { createNodeResolver, type Resolver } from './dns/index.ts'
 import { createInjector } from './injection/index.ts'
+import { createClamdScanner, createPreflight, createSpamdScanner, policyFromLists, type ContentScanner, type Preflight, type PreflightPolicy } from './content/index.ts'
 import { createJsonLog, LOG_LEVELS, type Log, type LogLevel } from './log/index.ts'
 import { openSqliteStore, type Store } from './store/index.ts'
 import { startApi } from './api/index.ts'
@@ -123,12 +124,14 @@ export async function startTodoku(config: TodokuConfig, overrides: TodokuOverrid
     })
     closers.push(() => delivery.stop())
 
+    const preflightDeps = contentPreflightOf(config)
     const injector = createInjector({
       store,
       clock,
       random,
       limits: { maxMessageBytes: config.limits.maxMessageBytes, maxRecipients: config.limits.maxRecipients },
       onQueued: () => delivery.kick(),
+      ...preflightDeps,
     })
     // the domain doctor: re-checks every sending domain each checks.intervalMs; GET /v1/domains/:domain/check
     const doctor = startDomainDoctor({
@@ -136,7 +139,7 @@ export async function startTodoku(config: TodokuConfig, overrides: TodokuOverrid
       spfInclude: config.checks.spfInclude, dnsblFile: config.checks.dnsblFile, tls: config.delivery.tls, fetchMtaStsPolicy: overrides.fetchMtaStsPolicy ?? createHttpsPolicyFetcher({ dns }),
     })
     closers.push(async () => doctor.stop())
-    const api = await startApi({ injector, store, log: methodLogOf(log, 'api'), checkDomain: doctor.checkDomain }, { host: config.api.host, port: config.api.port })
+    const api = await startApi({ injector, store, log: methodLogOf(log, 'api'), checkDomain: doctor.checkDomain, ...(preflightDeps.preflight === undefined ? {} : { preflight: preflightDeps.preflight }) }, { host: config.api.host, port: config.api.port })
     closers.push(() => api.close())
     const apiAddress = { host: config.api.host, port: api.port, url: `http://${urlHost(config.api.host)}:${api.port}` }
 
@@ -179,6 +182,25 @@ export async function startTodoku(config: TodokuConfig, overrides: TodokuOverrid
  * `<prefix>.<event>`, at `error` when the event names an error of ours, `info` otherwise (a
  * recipient that failed with a 550 is an outcome, not an error of todoku's).
  */
+/** The content preflight and the account policy from `content.*`; nothing when `content.enabled` is false. */
+export function contentPreflightOf(config: TodokuConfig): { preflight?: Preflight; preflightPolicy?: PreflightPolicy } {
+  const content = config.content
+  if (!content.enabled) return {}
+  const scanners: ContentScanner[] = []
+  if (content.spamd !== undefined) scanners.push(createSpamdScanner({ ...content.spamd, timeoutMs: content.scannerTimeoutMs }))
+  if (content.clamd !== undefined) scanners.push(createClamdScanner({ ...content.clamd, timeoutMs: content.scannerTimeoutMs }))
+  return {
+    preflight: createPreflight({
+      scanners,
+      sizes: {
+        messageWarnBytes: content.sizeWarnBytes, messageRejectBytes: content.sizeRejectBytes,
+        attachmentWarnBytes: content.attachmentWarnBytes, attachmentRejectBytes: content.attachmentRejectBytes,
+      },
+    }),
+    preflightPolicy: policyFromLists({ fallback: content.policy, off: content.off, warn: content.warn, reject: content.reject }),
+  }
+}
+
 function eventLogOf(log: Log, prefix: string): (record: Record<string, unknown>) => void {
   return (record) => {
     const event = String(record.event ?? 'event')

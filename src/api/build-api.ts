@@ -1,6 +1,7 @@
 // The HTTP API: fastify with one file per route, auth per route, and ONE error handler.
 import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
+import type { Preflight } from '../content/index.ts'
 import type { Injector } from '../injection/index.ts'
 import type { ApiKeyStore, MessageStore, QueueStore, ReportStore } from '../store/index.ts'
 import { ApiError, type ApiLog } from './api-error.ts'
@@ -9,6 +10,7 @@ import { registerGetDomainCheckV1, type CheckSendingDomain } from './get-domain-
 import { registerGetMessageV1 } from './get-message-v1.ts'
 import { registerGetQueueV1 } from './get-queue-v1.ts'
 import { registerOpenApiV1 } from './openapi-v1.ts'
+import { registerPostLintV1 } from './post-lint-v1.ts'
 import { registerPostMessagesV1 } from './post-messages-v1.ts'
 import { registerPostReportsV1 } from './post-reports-v1.ts'
 import { systemClock } from '../core/index.ts'
@@ -20,6 +22,8 @@ export interface ApiDeps {
   /** runs the domain doctor for GET /v1/domains/:domain/check; without: that route answers 404 */
   readonly checkDomain?: CheckSendingDomain
   readonly injector: Injector
+  /** the content preflight POST /v1/lint runs (with the configured scanners); default: the checks alone */
+  readonly preflight?: Preflight
   readonly log: ApiLog
   /** shown in the OpenAPI document; default '0.1.0' */
   readonly version?: string
@@ -55,6 +59,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   })
   app.decorateRequest('apiKey', undefined)
   registerPostMessagesV1(app, deps)
+  registerPostLintV1(app, deps)
   registerGetMessageV1(app, deps)
   registerGetQueueV1(app, deps)
   registerPostReportsV1(app, deps)

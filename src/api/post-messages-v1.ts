@@ -5,6 +5,7 @@ import type { ApiKeyStore } from '../store/index.ts'
 import { ApiError } from './api-error.ts'
 import { authenticate, requireApiKey } from './auth.ts'
 import { errorV1 } from './schemas/error-v1.ts'
+import { toFindingV1 } from './schemas/finding-v1.ts'
 import { idempotencyKeyHeader, postMessagesV1Body, postMessagesV1Response, type PostMessagesV1Body, type PostMessagesV1Response } from './schemas/post-messages-v1.ts'
 
 export const postMessagesV1Schema = {
@@ -36,6 +37,8 @@ export function registerPostMessagesV1(app: FastifyInstance, deps: { store: ApiK
       ...(body.metadata === undefined ? {} : { metadata: body.metadata }),
       ...(body.pool === undefined ? {} : { pool: body.pool }),
       ...(body.sendAt === undefined ? {} : { sendAtMs: Date.parse(body.sendAt) }),
+      ...(body.bulk === undefined ? {} : { bulk: body.bulk }),
+      ...(body.advertising === undefined ? {} : { advertising: body.advertising }),
     }
     if (body.raw !== undefined && body.from !== undefined) {
       throw new ApiError(400, 'invalid_message', 'the body has both raw and from: expected a raw message with an envelope, or a structured message', {
@@ -45,16 +48,20 @@ export function registerPostMessagesV1(app: FastifyInstance, deps: { store: ApiK
     const result = await deps.injector.inject(injectRequest)
     if (!result.ok) {
       const summary = result.errors.map((error) => `${error.field}: ${error.message}`).join('; ')
-      throw new ApiError(result.status, result.code, `the message was not queued: ${summary}`, { fields: result.errors })
+      throw new ApiError(result.status, result.code, `the message was not queued: ${summary}`, { fields: result.errors, ...(result.findings === undefined ? {} : { findings: result.findings.map(toFindingV1) }) })
     }
     if (result.isReplay) reply.header('idempotent-replayed', 'true')
-    const answer: PostMessagesV1Response = { id: result.messageId, recipients: result.recipients.map(({ id, address }) => ({ id, address })) }
+    const answer: PostMessagesV1Response = {
+      id: result.messageId,
+      recipients: result.recipients.map(({ id, address }) => ({ id, address })),
+      ...(result.findings === undefined ? {} : { findings: result.findings.map(toFindingV1) }),
+    }
     return reply.code(202).send(answer)
   })
 }
 
 /** The body's message fields, as the injector takes them (the rest are request options). */
 function toStructuredMessage(body: PostMessagesV1Body): NonNullable<InjectRequest['message']> {
-  const { raw: _raw, envelope: _envelope, tags: _tags, metadata: _metadata, pool: _pool, sendAt: _sendAt, from, ...message } = body
+  const { raw: _raw, envelope: _envelope, tags: _tags, metadata: _metadata, pool: _pool, sendAt: _sendAt, bulk: _bulk, advertising: _advertising, from, ...message } = body
   return { ...message, from: from ?? '' }
 }

@@ -109,6 +109,20 @@ export const CONFIG_SCHEMA = {
   log: {
     level: oneOf<LogLevel>(LOG_LEVELS, { description: 'lowest level written to stdout as JSON lines', default: 'info' }),
   },
+  content: {
+    enabled: boolean({ description: 'run the content preflight (src/content: RFC 5322/MIME, size, unsubscribe, 特定電子メール法, phishing signs, attachments, HTML) on every message the API and SMTP submission take', default: true }),
+    policy: oneOf(['off', 'warn', 'reject'], { description: 'what a finding does when its check is in none of the lists below: `warn` stores it with the message and returns it in the API answer; `reject` refuses the message (API 422, SMTP 550 5.7.1); `off` ignores it', default: 'warn' }),
+    reject: stringList({ description: 'check ids (`attachment.dangerous-type`) or groups (`header`, `mime`, `scanner`) whose findings refuse the message; info findings never do. A scanner listed here that cannot be asked refuses temporarily (API 503, SMTP 451 4.7.1)', default: ['scanner.virus'], item: (value) => /^[a-z0-9-]+(\.[a-z0-9-]+)?$/.test(value), expected: 'a check id or group' }),
+    warn: stringList({ description: 'check ids or groups whose findings are stored and returned', default: [], item: (value) => /^[a-z0-9-]+(\.[a-z0-9-]+)?$/.test(value), expected: 'a check id or group' }),
+    off: stringList({ description: 'check ids or groups whose findings are ignored', default: [], item: (value) => /^[a-z0-9-]+(\.[a-z0-9-]+)?$/.test(value), expected: 'a check id or group' }),
+    sizeWarnBytes: byteSize({ description: 'a message larger than this gets a warning (size.message-large)', default: 10 * 1024 * 1024, min: 1 }),
+    sizeRejectBytes: byteSize({ description: 'a message larger than this gets an error (size.message-too-large)', default: 25 * 1024 * 1024, min: 1 }),
+    attachmentWarnBytes: byteSize({ description: 'an attachment larger than this gets a warning', default: 10 * 1024 * 1024, min: 1 }),
+    attachmentRejectBytes: byteSize({ description: 'an attachment larger than this gets an error', default: 25 * 1024 * 1024, min: 1 }),
+    spamd: optional(hostPort({ description: 'SpamAssassin spamd to ask (SYMBOLS over SPAMC/1.5); its verdict is scanner.spam', defaultPort: 783 }), '(none: not asked)'),
+    clamd: optional(hostPort({ description: 'ClamAV clamd to ask (INSTREAM over TCP); its verdict is scanner.virus', defaultPort: 3310 }), '(none: not asked)'),
+    scannerTimeoutMs: duration({ description: 'per scanner call, connect to verdict; a timeout fails temporary', default: 10_000, min: 1 }),
+  },
   limits: {
     maxMessageBytes: byteSize({ description: 'largest message accepted by the API and SMTP submission', default: 25 * 1024 * 1024, min: 1024 }),
     maxRecipients: integer({ description: 'most recipients (to + cc + bcc) in one message', default: 1000, min: 1, max: 100_000 }),

@@ -69,3 +69,10 @@ export function applyPolicy(findings: readonly Finding[], policy: PreflightPolic
   }
   return { findings: kept, rejecting }
 }
+
+/** A policy from config lists: ids or groups per action, `fallback` for the rest (a later list wins: off, warn, reject). */
+export function policyFromLists(lists: { readonly fallback: PolicyAction; readonly off?: readonly string[]; readonly warn?: readonly string[]; readonly reject?: readonly string[] }): PreflightPolicy {
+  const checks: Record<string, PolicyAction> = {}
+  for (const action of POLICY_ACTIONS) for (const id of lists[action === 'off' ? 'off' : action === 'warn' ? 'warn' : 'reject'] ?? []) checks[id] = action
+  return { default: lists.fallback, checks }
+}

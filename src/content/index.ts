@@ -6,7 +6,7 @@
  */
 export { lintMessage, renderHit, CHECKS } from './lint-message.ts'
 export {
-  actionFor, applyPolicy, POLICY_ACTIONS, SEVERITIES,
+  actionFor, applyPolicy, policyFromLists, POLICY_ACTIONS, SEVERITIES,
   type Finding, type FindingWhere, type Hit, type PolicyAction, type PolicyDecision, type PreflightPolicy, type Severity,
 } from './finding.ts'
 export { DEFAULT_SIZE_THRESHOLDS, type LintOptions, type SizeThresholds } from './checks/check.ts'

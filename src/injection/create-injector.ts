@@ -1,5 +1,6 @@
 // Injection: a request (structured or raw) checked, composed and queued in one transaction.
 // The flow reads as the policy: each step answers a refusal or carries on.
+import { actionFor, applyPolicy, type Finding, type Preflight, type PreflightPolicy } from '../content/index.ts'
 import { createId, type Clock, type Random } from '../core/index.ts'
 import type { DomainStore, MessageStore } from '../store/index.ts'
 import { parseAddress, type Address } from './address.ts'
@@ -35,7 +36,19 @@ export interface InjectorDeps {
   readonly limits?: Partial<InjectLimits>
   /** called after a new message is committed: the composition root wires the dispatcher's kick() */
   readonly onQueued?: () => void
+  /** the content preflight, run on every new message before it is stored; absent: none */
+  readonly preflight?: Preflight
+  /** the account's action per check id or group (off | warn | reject); default: warn on everything */
+  readonly preflightPolicy?: PreflightPolicy | ((tenantId: string) => PreflightPolicy)
 }
+
+/** Metadata key under which the preflight's warnings are stored with the message (JSON: [{ id, severity, message }]). */
+export const PREFLIGHT_METADATA_KEY = 'todoku.preflight'
+/** Longest stored warning list; the rest are dropped. Threat: a message with hundreds of findings bloating its row. */
+export const MAX_PREFLIGHT_METADATA_CHARS = 4096
+/** The check id a scanner's verdict carries: a scanner that cannot be asked fails temporary when the account rejects on it. */
+const SCANNER_CHECK_IDS: Readonly<Record<string, string>> = { spamassassin: 'scanner.spam', clamav: 'scanner.virus' }
+const WARN_ON_EVERYTHING: PreflightPolicy = { default: 'warn' }
 
 export interface Injector {
   /** Check, compose and queue; resolves after the durable commit. Refusals are values; store failures throw. */
@@ -110,8 +123,13 @@ export function createInjector(deps: InjectorDeps): Injector {
         joinCommitGroup()
         return tooLarge('message', content.byteLength)
       }
+      const preflighted = await runPreflight(request, content)
+      if (!preflighted.ok) {
+        joinCommitGroup()
+        return preflighted.refusal
+      }
       await joinCommitGroup()
-      return queue(request, envelope.value, from.domain, content)
+      return queue(request, envelope.value, from.domain, content, preflighted.findings)
     }
 
     const prepared = prepareRawMessage(request.raw as Uint8Array, { nowMs: clock.now(), createMessageId })
@@ -124,10 +142,35 @@ export function createInjector(deps: InjectorDeps): Injector {
     const refusal = await checkSendingDomain(store, request.tenantId, prepared.from.domain, 'raw.headers.From')
     if (refusal !== undefined) return refusal
     if (prepared.content.byteLength > limits.maxMessageBytes) return tooLarge('raw', prepared.content.byteLength)
-    return queue(request, envelope.value, prepared.from.domain, prepared.content)
+    const preflighted = await runPreflight(request, prepared.content)
+    if (!preflighted.ok) return preflighted.refusal
+    return queue(request, envelope.value, prepared.from.domain, prepared.content, preflighted.findings)
   }
 
-  async function queue(request: InjectRequest, envelope: CheckedEnvelope, sendingDomain: string, content: Uint8Array): Promise<InjectResult> {
+  /** The preflight under the account's policy: warnings to store and answer, or a refusal. */
+  async function runPreflight(request: InjectRequest, content: Uint8Array): Promise<{ ok: true; findings: readonly Finding[] } | { ok: false; refusal: InjectResult }> {
+    if (deps.preflight === undefined) return { ok: true, findings: [] }
+    const policy = typeof deps.preflightPolicy === 'function' ? deps.preflightPolicy(request.tenantId) : deps.preflightPolicy ?? WARN_ON_EVERYTHING
+    const result = await deps.preflight.check(content, {
+      ...(request.bulk === undefined ? {} : { bulk: request.bulk }),
+      ...(request.advertising === undefined ? {} : { advertising: request.advertising }),
+    })
+    const decision = applyPolicy(result.findings, policy)
+    if (decision.rejecting.length > 0) {
+      const others = decision.findings.filter((finding) => !decision.rejecting.includes(finding))
+      const errors = decision.rejecting.map((finding) => ({ field: `content.${finding.id}`, message: finding.message }))
+      return { ok: false, refusal: { ok: false, status: 422, code: 'content_rejected', errors, findings: [...decision.rejecting, ...others] } }
+    }
+    const unasked = result.unavailable.filter((failure) => actionFor(policy, SCANNER_CHECK_IDS[failure.scanner] ?? `scanner.${failure.scanner}`) === 'reject')
+    if (unasked.length > 0) {
+      const errors = unasked.map((failure) => ({ field: `content.${SCANNER_CHECK_IDS[failure.scanner] ?? failure.scanner}`, message: failure.message }))
+      return { ok: false, refusal: { ok: false, status: 503, code: 'content_check_unavailable', errors } }
+    }
+    return { ok: true, findings: decision.findings }
+  }
+
+  async function queue(request: InjectRequest, envelope: CheckedEnvelope, sendingDomain: string, content: Uint8Array, findings: readonly Finding[]): Promise<InjectResult> {
+    const metadata = findings.length === 0 ? request.metadata : { ...request.metadata, [PREFLIGHT_METADATA_KEY]: encodeFindings(findings) }
     const inserted = await store.insertMessage({
       tenantId: request.tenantId,
       mailFrom: envelope.mailFrom,
@@ -137,11 +180,11 @@ export function createInjector(deps: InjectorDeps): Injector {
       ...(request.idempotencyKey === undefined ? {} : { idempotencyKey: request.idempotencyKey }),
       ...(request.pool === undefined ? {} : { pool: request.pool }),
       ...(request.tags === undefined ? {} : { tags: request.tags }),
-      ...(request.metadata === undefined ? {} : { metadata: request.metadata }),
+      ...(metadata === undefined ? {} : { metadata }),
       ...(request.sendAtMs === undefined ? {} : { sendAtMs: request.sendAtMs }),
     })
     if (!inserted.isReplay) deps.onQueued?.()
-    return { ok: true, messageId: inserted.messageId, recipients: inserted.recipients, isReplay: inserted.isReplay }
+    return { ok: true, messageId: inserted.messageId, recipients: inserted.recipients, isReplay: inserted.isReplay, ...(findings.length === 0 ? {} : { findings }) }
   }
 
   function tooLarge(field: string, bytes: number): InjectResult {
@@ -253,6 +296,17 @@ function checkOptions(request: InjectRequest, nowMs: number, errors: FieldError[
   if (request.sendAtMs !== undefined && (!Number.isFinite(request.sendAtMs) || request.sendAtMs > nowMs + MAX_SEND_AHEAD_MS)) {
     errors.push({ field: 'sendAt', message: `expected a time at most ${MAX_SEND_AHEAD_MS / 86_400_000} days ahead` })
   }
+}
+
+/** The findings as stored with the message: id, severity and message, as many as fit. */
+function encodeFindings(findings: readonly Finding[]): string {
+  const kept = findings.map(({ id, severity, message }) => ({ id, severity, message }))
+  let text = JSON.stringify(kept)
+  while (text.length > MAX_PREFLIGHT_METADATA_CHARS && kept.length > 1) {
+    kept.pop()
+    text = JSON.stringify(kept)
+  }
+  return text.length > MAX_PREFLIGHT_METADATA_CHARS ? JSON.stringify([{ id: kept[0].id, severity: kept[0].severity, message: kept[0].message.slice(0, 1000) }]) : text
 }
 
 function refuse(status: 400 | 413 | 422, code: InjectErrorCode, errors: readonly FieldError[]): InjectResult {

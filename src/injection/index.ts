@@ -10,7 +10,7 @@ export {
 } from './address.ts'
 export { checkStructuredMessage, composeMessage, type CheckedMessage, type ComposeContext } from './compose-message.ts'
 export { prepareRawMessage, toCrlf, formatRfc5322Date, type PreparedRaw } from './raw-message.ts'
-export { createInjector, type Injector, type InjectorDeps } from './create-injector.ts'
+export { createInjector, PREFLIGHT_METADATA_KEY, type Injector, type InjectorDeps } from './create-injector.ts'
 export {
   DEFAULT_INJECT_LIMITS, MESSAGE_CHARSETS,
   type InjectRequest, type InjectResult, type InjectEnvelope, type InjectLimits, type InjectErrorCode, type FieldError,

@@ -1,4 +1,5 @@
 // What injection takes and answers: shared by the HTTP API, SMTP submission and `todoku send`.
+import type { Finding } from '../content/index.ts'
 
 /** One mailbox: 'taro@example.jp', 'Taro <taro@example.jp>' or { name, address }. */
 export type MailboxInput = string | { readonly name?: string; readonly address: string }
@@ -69,6 +70,10 @@ export interface InjectRequest {
   readonly pool?: string
   /** not before this time (epoch ms) */
   readonly sendAtMs?: number
+  /** bulk mail (a campaign): the preflight expects unsubscribe fields and an opt-out in the body */
+  readonly bulk?: boolean
+  /** advertising mail: the preflight expects 特定電子メール法's display items */
+  readonly advertising?: boolean
 }
 
 /** Why a request was refused, per field ('to[2]', 'headers.Bcc', 'raw'), saying what was expected. */
@@ -80,9 +85,12 @@ export interface FieldError {
 /**
  * invalid_message: the request breaks syntax (an address, a header) — 400;
  * message_too_large: over the size limit — 413;
- * too_many_recipients, sender_domain_not_configured: well-formed but not acceptable — 422.
+ * too_many_recipients, sender_domain_not_configured: well-formed but not acceptable — 422;
+ * content_rejected: the preflight found what the account's policy rejects — 422;
+ * content_check_unavailable: a scanner the policy rejects on could not be asked — 503, try again.
  */
-export type InjectErrorCode = 'invalid_message' | 'message_too_large' | 'too_many_recipients' | 'sender_domain_not_configured'
+export type InjectErrorCode = 'invalid_message' | 'message_too_large' | 'too_many_recipients' | 'sender_domain_not_configured' |
+  'content_rejected' | 'content_check_unavailable'
 
 export type InjectResult =
   | {
@@ -92,12 +100,16 @@ export type InjectResult =
     readonly recipients: readonly { readonly id: string; readonly address: string }[]
     /** the idempotency key was seen before: these are the first request's ids, nothing new was stored */
     readonly isReplay: boolean
+    /** the preflight's findings the account's policy warns about (stored with the message) */
+    readonly findings?: readonly Finding[]
   }
   | {
     readonly ok: false
-    readonly status: 400 | 413 | 422
+    readonly status: 400 | 413 | 422 | 503
     readonly code: InjectErrorCode
     readonly errors: readonly FieldError[]
+    /** for content_rejected: the findings that refused the message, then the others */
+    readonly findings?: readonly Finding[]
   }
 
 export interface InjectLimits {

@@ -163,6 +163,9 @@ function toSmtpRefusal(result: Extract<InjectResult, { ok: false }>): Error {
     case 'too_many_recipients': return smtpError(452, `4.5.3 ${text}`)
     case 'sender_domain_not_configured': return smtpError(550, `5.7.1 ${text}`)
     case 'invalid_message': return smtpError(550, `5.6.0 ${text}`)
+    // content policy (RFC 3463: 5.7.1 delivery not authorized, message refused; 4.7.1 try again)
+    case 'content_rejected': return smtpError(550, `5.7.1 Message content rejected: ${text}`)
+    case 'content_check_unavailable': return smtpError(451, `4.7.1 Message content could not be checked, try again later: ${text}`)
   }
 }
 

@@ -1,4 +1,5 @@
 // The one error shape every route answers with.
+import { findingV1, type FindingV1 } from './finding-v1.ts'
 
 export const errorV1 = {
   type: 'object',
@@ -13,6 +14,7 @@ export const errorV1 = {
           items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } }, required: ['field', 'message'] },
         },
         id: { type: 'string', description: 'for a 500: the id under which the failure was logged' },
+        findings: { type: 'array', items: findingV1, description: 'for content_rejected: the content preflight\'s findings, those that refused the message first' },
       },
       required: ['code', 'message'],
     },
@@ -21,5 +23,5 @@ export const errorV1 = {
 } as const
 
 export interface ErrorV1 {
-  error: { code: string; message: string; fields?: { field: string; message: string }[]; id?: string }
+  error: { code: string; message: string; fields?: { field: string; message: string }[]; id?: string; findings?: FindingV1[] }
 }

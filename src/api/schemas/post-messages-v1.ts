@@ -1,6 +1,7 @@
 // POST /v1/messages: the request body and the answer, as JSON Schema. One source for request
 // validation (fastify/ajv), the OpenAPI document, and the types the CLI and web client use.
 import type { AttachmentInput, MailboxInput, MessageCharset } from '../../injection/index.ts'
+import { findingV1, type FindingV1 } from './finding-v1.ts'
 
 const mailbox = {
   description: 'a mailbox: "taro@example.jp", "Taro <taro@example.jp>" or { name, address }',
@@ -72,6 +73,8 @@ export const postMessagesV1Body = {
     metadata: { type: 'object', additionalProperties: { type: 'string', maxLength: 1024 }, maxProperties: 50 },
     pool: { type: 'string', maxLength: 64, description: 'egress pool to send from' },
     sendAt: { type: 'string', format: 'date-time', description: 'not before this time (RFC 3339)' },
+    bulk: { type: 'boolean', description: 'bulk mail (a campaign): the content preflight expects List-Unsubscribe, one-click and an opt-out in the body' },
+    advertising: { type: 'boolean', description: 'advertising mail: the content preflight expects 特定電子メール法 display items (sender, opt-out, postal address, contact)' },
   },
   additionalProperties: false,
 } as const
@@ -98,6 +101,8 @@ export interface PostMessagesV1Body {
   metadata?: Record<string, string>
   pool?: string
   sendAt?: string
+  bulk?: boolean
+  advertising?: boolean
 }
 
 export const postMessagesV1Response = {
@@ -109,6 +114,7 @@ export const postMessagesV1Response = {
       type: 'array',
       items: { type: 'object', properties: { id: { type: 'string' }, address: { type: 'string' } }, required: ['id', 'address'] },
     },
+    findings: { type: 'array', items: findingV1, description: 'what the content preflight warns about (the account\'s policy: warn); also stored with the message' },
   },
   required: ['id', 'recipients'],
 } as const
@@ -116,6 +122,7 @@ export const postMessagesV1Response = {
 export interface PostMessagesV1Response {
   id: string
   recipients: { id: string; address: string }[]
+  findings?: FindingV1[]
 }
 
 export const idempotencyKeyHeader = {
