@@ -4,6 +4,7 @@ import { registerConfig } from './config.ts'
 import { registerDmarc } from './dmarc.ts'
 import { registerDomain } from './domain.ts'
 import { registerKey } from './key.ts'
+import { registerLint } from './lint.ts'
 import { registerReply } from './reply.ts'
 import { registerSend } from './send.ts'
 import { registerServe } from './serve.ts'
@@ -20,6 +21,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerDmarc,
   registerDomain,
   registerKey,
+  registerLint,
   registerReply,
   registerSend,
   registerServe,
