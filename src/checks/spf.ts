@@ -2,7 +2,7 @@
 // authorizes every egress IP. mailauth evaluates (strict mode: RFC 7208 exactly); the walk
 // over include/redirect counts the look-ups of the whole record tree, which an evaluation for
 // one IP stops short of when an early term matches.
-import { spf as mailauthSpf } from 'mailauth7/lib/spf/index.js'
+import { spf as mailauthSpf } from 'mailauth/lib/spf/index.js'
 import { dnsFailureOf, type DnsFailure, type Resolver } from '../dns/index.ts'
 import { checkResult, type CheckResult } from './check-result.ts'
 import { mailauthResolverOf } from './mailauth-resolver.ts'
