@@ -6,7 +6,8 @@
 // Two bodies, each ~10 KB of message: `structured` (from/to/subject/text/html, composed by
 // todoku) and `raw` (a 10 KB RFC 5322 message in base64 with an envelope). Client and server
 // share the machine's cores, as they would on one box. BENCH_MEMORY=1 runs the store in memory
-// (no fsync) to show what the commits cost; PROFILE_DIR=dir writes the server's CPU profile.
+// (no fsync) to show what the commits cost; PROFILE_DIR=dir writes the server's CPU profile;
+// PREFLIGHT=1 runs the content preflight (src/content, no scanners; policy warn) on every message.
 // The last line is the summary, exactly:
 //   api-structured-msgs-per-s S api-raw-msgs-per-s R
 import { fork, type ChildProcess } from 'node:child_process'
@@ -27,7 +28,8 @@ if (process.argv[2] === '--serve') {
   const store = await openSqliteStore({ path: process.env.BENCH_MEMORY === '1' ? ':memory:' : process.argv[3], clock: systemClock, random: systemRandom })
   await store.putDomain({ name: 'example.jp', tenantId: 'bench', dkimKeys: [], requireTls: false })
   const { token } = await store.createApiKey({ tenantId: 'bench', name: 'bench', scopes: ['messages:send'] })
-  const injector = createInjector({ store, clock: systemClock, random: systemRandom })
+  const { createPreflight } = await import('../src/content/index.ts')
+  const injector = createInjector({ store, clock: systemClock, random: systemRandom, ...(process.env.PREFLIGHT === '1' ? { preflight: createPreflight() } : {}) })
   const api = await startApi({ store, injector, log: { info: () => {}, error: (message, fields) => console.error(message, fields) } }, { host: '127.0.0.1', port: 0 })
   process.send?.({ port: api.port, token })
   const cpuAtStart = process.cpuUsage()

@@ -19,6 +19,14 @@ export const MAX_LINT_TEXT_BYTES = 2 * 1024 * 1024
 /** Findings reported per check id. Stops a message with 100,000 bad lines from answering 100,000 findings. */
 export const MAX_FINDINGS_PER_CHECK = 5
 
+/**
+ * Characters at the start and at the end of a message's visible text matched against the
+ * wording lists (with the whole subject). Lures and advertising markers open a message; opt-out,
+ * address and contact footers close it. Stops a 10 MB text from costing 1,000 times a 10 KB one
+ * at injection, where the preflight must stay under a tenth of the API's cost.
+ */
+export const WORDING_WINDOW_CHARS = 3000
+
 /** Links looked at in one message. Stops a page of a million anchors from costing a million comparisons. */
 export const MAX_LINKS = 2000
 

@@ -36,7 +36,7 @@ const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const
  */
 export function lintMessage(bytes: Uint8Array, options: LintOptions = {}, rules: ContentRules = defaultContentRules()): Finding[] {
   const context: CheckContext = { rules, options, sizes: { ...DEFAULT_SIZE_THRESHOLDS, ...options.sizes } }
-  const facts = gatherFacts(readMessage(bytes))
+  const facts = gatherFacts(readMessage(bytes), rules)
   const findings: Finding[] = []
   const perId = new Map<string, number>()
   for (const check of CHECKS) {

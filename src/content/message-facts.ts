@@ -1,8 +1,10 @@
 // Facts about a message that several checks read, worked out once: the From mailboxes, the
 // decoded text and HTML, links, images and attachments.
+import { isAscii } from 'node:buffer'
 import { decodeBytes, decodeEncodedWords, decodeTransfer, isKnownCharset, normalizeCharset } from './decode-body.ts'
-import { MAX_LINKS, MAX_LINT_TEXT_BYTES } from './limits.ts'
+import { MAX_LINKS, MAX_LINT_TEXT_BYTES, WORDING_WINDOW_CHARS } from './limits.ts'
 import { leavesOf, type HeaderField, type MessagePart, type ReadMessage } from './read-message.ts'
+import type { ContentRules } from './rules.ts'
 
 export interface Mailbox {
   /** the display name, encoded-words decoded; '' when none */
@@ -51,8 +53,13 @@ export interface MessageFacts {
   /** decoded Subject; '' when none */
   readonly subject: string
   readonly textParts: readonly TextPart[]
-  /** subject and every text part as visible text, lower-cased: what wording checks read */
+  /** subject and every text part as visible text, lower-cased */
   readonly visibleText: string
+  /**
+   * the rule phrases (data/content-rules/wording.toml) found in the subject and in the first and
+   * last WORDING_WINDOW_CHARS of the visible text, in one scan
+   */
+  readonly phrases: ReadonlySet<string>
   readonly htmlParts: readonly { readonly part: string; readonly html: string }[]
   readonly links: readonly Link[]
   readonly imageCount: number
@@ -61,7 +68,7 @@ export interface MessageFacts {
   readonly hasJapanese: boolean
 }
 
-export function gatherFacts(message: ReadMessage): MessageFacts {
+export function gatherFacts(message: ReadMessage, rules: ContentRules): MessageFacts {
   const fields = message.root.fields
   const all = (lower: string) => fields.filter((field) => field.lower === lower)
   const fromField = all('from')[0]
@@ -95,6 +102,10 @@ export function gatherFacts(message: ReadMessage): MessageFacts {
     } else texts.push(textPart.text)
   }
   const visibleText = texts.join('\n').toLowerCase()
+  const body = visibleText.slice(texts[0].length)
+  const window = body.length <= 2 * WORDING_WINDOW_CHARS ? body : `${body.slice(0, WORDING_WINDOW_CHARS)}\n${body.slice(-WORDING_WINDOW_CHARS)}`
+  const phrases = new Set<string>()
+  for (const match of `${texts[0].toLowerCase()}\n${window}`.matchAll(rules.phrasePattern)) phrases.add(match[0])
   const links: Link[] = []
   let imageCount = 0
   for (const { part, html } of htmlParts) {
@@ -106,15 +117,15 @@ export function gatherFacts(message: ReadMessage): MessageFacts {
     imageCount += html.match(/<img\b/gi)?.length ?? 0
   }
   for (const textPart of textParts) {
-    if (textPart.kind !== 'plain' || textPart.text === undefined) continue
+    if (textPart.kind !== 'plain' || textPart.text === undefined || !textPart.text.includes('://')) continue
     for (const match of textPart.text.matchAll(BARE_URL)) {
       if (links.length >= MAX_LINKS) break
       links.push({ href: match[0], text: '', part: textPart.part.path })
     }
   }
   return {
-    message, fields, all, from, subject, textParts, visibleText, htmlParts, links, imageCount, attachments,
-    hasJapanese: JAPANESE.test(visibleText),
+    message, fields, all, from, subject, textParts, visibleText, phrases, htmlParts, links, imageCount, attachments,
+    hasJapanese: !textParts.every((part) => !part.hasHighBytes && !part.charset?.startsWith('iso-2022')) || !isAsciiString(subject) ? JAPANESE.test(visibleText) : false,
   }
 }
 
@@ -127,21 +138,22 @@ function readTextPart(message: ReadMessage, part: MessagePart, kind: 'plain' | '
   const body = message.text.slice(part.bodyStart, Math.min(part.bodyEnd, part.bodyStart + MAX_LINT_TEXT_BYTES * 2))
   const decoded = decodeTransfer(body, part.transferEncoding)
   const bytes = decoded.bytes.subarray(0, MAX_LINT_TEXT_BYTES)
-  let hasHighBytes = false
-  for (const byte of bytes) {
-    if (byte > 0x7f) {
-      hasHighBytes = true
-      break
-    }
-  }
+  const hasHighBytes = !isAscii(bytes)
   const declared = part.params.charset === undefined || part.params.charset === '' ? undefined : normalizeCharset(part.params.charset)
   // ISO-2022-JP is 7-bit: its escape sequences are how it says it is Japanese, charset or not
   const charset = declared ?? 'us-ascii'
-  const text = isKnownCharset(charset) ? decodeBytes(bytes, charset) : undefined
+  // 7-bit text reads the same in every charset we know but ISO-2022-JP and UTF-7 (escapes and shifts)
+  const text = !hasHighBytes && charset !== 'iso-2022-jp' && charset !== 'utf-7' && isKnownCharset(charset)
+    ? bytes.toString('latin1')
+    : isKnownCharset(charset) ? decodeBytes(bytes, charset) : undefined
   return {
     part, kind, ...(declared === undefined ? {} : { charset: declared }), ...(text === undefined ? {} : { text }),
     sizeBytes: decoded.bytes.byteLength, hasHighBytes, ...(decoded.problem === undefined ? {} : { transferProblem: decoded.problem }),
   }
+}
+
+function isAsciiString(text: string): boolean {
+  return !/[^\x00-\x7f]/.test(text)
 }
 
 /** HTML as the text a reader sees: no head, style or script, tags as spaces, entities decoded. */

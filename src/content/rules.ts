@@ -24,6 +24,8 @@ export interface Brand {
   readonly match: readonly string[]
   /** registrable domains the brand sends from */
   readonly domains: ReadonlySet<string>
+  /** any of `match` in a lower-cased display name: ASCII words on word boundaries, others as substrings */
+  readonly pattern: RegExp
 }
 
 export interface ContentRules {
@@ -41,6 +43,8 @@ export interface ContentRules {
   readonly macroExtensions: ReadonlySet<string>
   readonly decoyExtensions: ReadonlySet<string>
   readonly archiveExtensions: ReadonlySet<string>
+  /** every phrase of every list in one pattern (global), longest first: the text is scanned once */
+  readonly phrasePattern: RegExp
 }
 
 const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info']
@@ -83,7 +87,12 @@ export function loadContentRules(dir: string = DEFAULT_CONTENT_RULES_DIR): Conte
     if (typeof brand.name !== 'string' || !Array.isArray(brand.match) || !Array.isArray(brand.domains)) {
       throw new TodokuError('CONTENT_RULES_INVALID', `loading domains.toml: brands[${index}]: expected name, match = [...], domains = [...]`)
     }
-    return { name: brand.name, match: lower(brand.match as string[]), domains: new Set(lower(brand.domains as string[])) }
+    const match = lower(brand.match as string[])
+    const alternatives = match.map((word) => {
+      const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+      return /^[a-z0-9 ]+$/.test(word) ? `(?:^|[^a-z0-9])${escaped}(?:$|[^a-z0-9])` : escaped
+    })
+    return { name: brand.name, match, domains: new Set(lower(brand.domains as string[])), pattern: new RegExp(alternatives.join('|'), 'u') }
   })
   const postalAddress = list(wording, 'wording.toml', 'postal_address', 'patterns').map((pattern, index) => {
     try {
@@ -92,12 +101,18 @@ export function loadContentRules(dir: string = DEFAULT_CONTENT_RULES_DIR): Conte
       throw new TodokuError('CONTENT_RULES_INVALID', `loading wording.toml: [postal_address].patterns[${index}] ${JSON.stringify(pattern)}: ${(error as Error).message}`)
     }
   })
+  const urgent = lower(list(wording, 'wording.toml', 'urgent', 'phrases'))
+  const optOut = lower(list(wording, 'wording.toml', 'opt_out', 'phrases'))
+  const advertising = lower(list(wording, 'wording.toml', 'advertising', 'phrases'))
+  const contact = lower(list(wording, 'wording.toml', 'contact', 'phrases'))
+  const phrases = [...new Set([...urgent, ...optOut, ...advertising, ...contact])].sort((a, b) => b.length - a.length)
   return {
     checks,
-    urgent: lower(list(wording, 'wording.toml', 'urgent', 'phrases')),
-    optOut: lower(list(wording, 'wording.toml', 'opt_out', 'phrases')),
-    advertising: lower(list(wording, 'wording.toml', 'advertising', 'phrases')),
-    contact: lower(list(wording, 'wording.toml', 'contact', 'phrases')),
+    urgent,
+    optOut,
+    advertising,
+    contact,
+    phrasePattern: new RegExp(phrases.map((phrase) => phrase.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g'),
     postalAddress,
     shorteners: new Set(lower(list(domains, 'domains.toml', 'shorteners', 'hosts'))),
     secondLevelSuffixes: new Set(lower(list(domains, 'domains.toml', 'second_level', 'suffixes'))),
@@ -119,8 +134,11 @@ export function defaultContentRules(): ContentRules {
 
 /** The registrable domain of a host name: the last two labels, three under a listed two-label suffix (co.jp). */
 export function registrableDomain(host: string, rules: ContentRules): string {
-  const labels = host.toLowerCase().replace(/\.$/, '').split('.')
-  if (labels.length <= 2) return labels.join('.')
-  const lastTwo = labels.slice(-2).join('.')
-  return rules.secondLevelSuffixes.has(lastTwo) ? labels.slice(-3).join('.') : lastTwo
+  const name = host.endsWith('.') ? host.slice(0, -1).toLowerCase() : host.toLowerCase()
+  const last = name.lastIndexOf('.')
+  const second = last <= 0 ? -1 : name.lastIndexOf('.', last - 1)
+  if (second === -1) return name
+  const lastTwo = name.slice(second + 1)
+  if (!rules.secondLevelSuffixes.has(lastTwo)) return lastTwo
+  return name.slice(name.lastIndexOf('.', second - 1) + 1)
 }

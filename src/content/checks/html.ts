@@ -23,7 +23,7 @@ export function checkHtml(facts: MessageFacts, _context: CheckContext): Hit[] {
   for (const { part, html: source } of facts.htmlParts) {
     const where = { part }
     const images = source.match(/<img\b/gi)?.length ?? 0
-    const chars = htmlToText(source).replace(/\s+/g, '').length
+    const chars = images === 0 ? 0 : htmlToText(source).replace(/\s+/g, '').length
     if (images > 0 && chars < MIN_TEXT_CHARS && chars < images * MIN_TEXT_CHARS_PER_IMAGE) hits.push({ id: 'html.image-only', where, vars: { images, chars } })
     const hidden = hiddenTextOf(source)
     if (hidden !== undefined) hits.push({ id: 'html.hidden-text', where, vars: { how: hidden } })
@@ -36,6 +36,8 @@ function hiddenTextOf(html: string): string | undefined {
   const hasBackground = /\bbgcolor\s*=|background(?:-color)?\s*:/i.test(html)
   for (const match of html.matchAll(/<([a-z][a-z0-9]*)\b([^>]*)>([^<]{0,400})/gi)) {
     const [, , attributes, following] = match
+    // only an element that styles or colours itself can hide its text
+    if (attributes.length < 6 || !/style|color/i.test(attributes)) continue
     if (following.replace(/&nbsp;|&zwnj;|&#8204;|[\s\u200c\u00a0]/g, '').length < 3) continue
     const style = /\bstyle\s*=\s*(?:"([^"]*)"|'([^']*)')/i.exec(attributes)
     const css = style === null ? '' : (style[1] ?? style[2] ?? '')

@@ -7,6 +7,8 @@ import type { CheckContext } from './check.ts'
 /** RFC 2045 §6.1 mechanisms; x-token encodings are private agreements receivers do not share. */
 const TRANSFER_ENCODINGS = new Set(['7bit', '8bit', 'binary', 'quoted-printable', 'base64'])
 const BASE64_BODY = /^[A-Za-z0-9+/\s]*={0,2}\s*$/
+/** A base64 body is checked for stray characters in its first 64 KiB: mailers that break base64 break it everywhere, and a 20 MB attachment need not be read twice. */
+const MAX_BASE64_CHECK_CHARS = 64 * 1024
 
 export function checkMime(facts: MessageFacts, _context: CheckContext): Hit[] {
   const hits: Hit[] = []
@@ -30,6 +32,7 @@ export function checkMime(facts: MessageFacts, _context: CheckContext): Hit[] {
       default: break
     }
   }
+  const textParts = new Map(facts.textParts.map((text) => [text.part, text]))
   visitParts(root, (part) => {
     const encoding = part.transferEncoding
     const label = part.path || '(top)'
@@ -45,12 +48,16 @@ export function checkMime(facts: MessageFacts, _context: CheckContext): Hit[] {
       return
     }
     const body = message.text.slice(part.bodyStart, part.bodyEnd)
-    if (encoding === '7bit' && /[\x80-\xff]/.test(body)) {
+    // a text part's bytes were looked at once already (isAscii over the buffer)
+    const textPart = textParts.get(part)
+    const hasHighBytes = encoding === 'base64' || encoding === 'quoted-printable' ? false
+      : textPart !== undefined && encoding === '7bit' && textPart.sizeBytes === body.length ? textPart.hasHighBytes : /[\x80-\xff]/.test(body)
+    if (encoding === '7bit' && hasHighBytes) {
       hits.push({ id: 'mime.8bit-without-mime', where, vars: { part: label, encoding: facts.all('content-transfer-encoding').length > 0 || part.path !== '' ? '7bit' : 'absent (7bit)' } })
-    } else if ((encoding === '8bit' || encoding === 'binary') && !hasMimeVersion && /[\x80-\xff]/.test(body)) {
+    } else if ((encoding === '8bit' || encoding === 'binary') && !hasMimeVersion && hasHighBytes) {
       hits.push({ id: 'mime.8bit-without-mime', where, vars: { part: label, encoding: `${encoding} without MIME-Version` } })
     }
-    if (encoding === 'base64' && !BASE64_BODY.test(body)) {
+    if (encoding === 'base64' && !BASE64_BODY.test(body.length > MAX_BASE64_CHECK_CHARS ? body.slice(0, MAX_BASE64_CHECK_CHARS) : body)) {
       hits.push({ id: 'mime.transfer-encoding-invalid', where, vars: { part: label, encoding, problem: 'characters outside the base64 alphabet' } })
     }
   })

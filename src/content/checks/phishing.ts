@@ -10,7 +10,7 @@ import type { CheckContext } from './check.ts'
 export function checkWording(facts: MessageFacts, context: CheckContext): Hit[] {
   const hits: Hit[] = []
   for (const phrase of context.rules.urgent) {
-    if (facts.visibleText.includes(phrase)) hits.push({ id: 'wording.urgent-threat', where: {}, vars: { phrase } })
+    if (facts.phrases.has(phrase)) hits.push({ id: 'wording.urgent-threat', where: {}, vars: { phrase } })
   }
   return hits
 }
@@ -28,7 +28,9 @@ export function checkLinks(facts: MessageFacts, context: CheckContext): Hit[] {
     if (host === undefined) continue
     const where = { part: link.part }
     const bareHost = host.replace(/^\[|\]$/g, '')
-    if (isIP(bareHost) !== 0 || /^\d+$/.test(bareHost) || /^0x[0-9a-f]+$/i.test(bareHost)) {
+    // isIP only where a host could be one: its IPv6 pattern is costly to run on every link
+    const looksNumeric = bareHost.includes(':') || /^(?:[\d.]+|0x[0-9a-f]+)$/i.test(bareHost)
+    if (looksNumeric && (isIP(bareHost) !== 0 || /^\d+$/.test(bareHost) || /^0x[0-9a-f]+$/i.test(bareHost))) {
       if (!seenIps.has(host)) hits.push({ id: 'link.ip-literal', where, vars: { url: link.href.slice(0, 100) } })
       seenIps.add(host)
       continue
@@ -82,7 +84,7 @@ export function checkFrom(facts: MessageFacts, context: CheckContext): Hit[] {
 function imitatedBrand(lowerName: string, fromDomain: string, rules: ContentRules): string | undefined {
   for (const brand of rules.brands) {
     if (brand.domains.has(fromDomain)) continue
-    if (brand.match.some((word) => /^[a-z0-9 ]+$/.test(word) ? new RegExp(`(^|[^a-z0-9])${word}($|[^a-z0-9])`).test(lowerName) : lowerName.includes(word))) return brand.name
+    if (brand.pattern.test(lowerName)) return brand.name
   }
   return undefined
 }

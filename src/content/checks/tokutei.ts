@@ -9,8 +9,7 @@ import { hasOptOutText } from './unsubscribe.ts'
 
 export function isAdvertising(facts: MessageFacts, context: CheckContext): boolean {
   if (context.options.advertising !== undefined) return context.options.advertising
-  const text = facts.visibleText
-  return context.rules.advertising.some((phrase) => text.includes(phrase))
+  return context.rules.advertising.some((phrase) => facts.phrases.has(phrase))
 }
 
 /** A phone number, an address or a URL: something a complaint can be sent to. */
@@ -28,6 +27,6 @@ export function checkTokutei(facts: MessageFacts, context: CheckContext): Hit[] 
   if (!hasOptOutText(facts, context) || !hasOptOutLink) hits.push({ id: 'tokutei.opt-out-missing', where: {} })
   const original = facts.textParts.map((part) => part.text ?? '').join('\n') + '\n' + text
   if (!context.rules.postalAddress.some((pattern) => pattern.test(original))) hits.push({ id: 'tokutei.postal-address-missing', where: {} })
-  if (!context.rules.contact.some((phrase) => text.includes(phrase)) || !CONTACT_POINT.test(text)) hits.push({ id: 'tokutei.contact-missing', where: {} })
+  if (!context.rules.contact.some((phrase) => facts.phrases.has(phrase)) || !CONTACT_POINT.test(text)) hits.push({ id: 'tokutei.contact-missing', where: {} })
   return hits
 }
