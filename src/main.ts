@@ -14,6 +14,7 @@ import { createJsonLog, LOG_LEVELS, type Log, type LogLevel } from './log/index.
 import { openSqliteStore, type Store } from './store/index.ts'
 import { startApi } from './api/index.ts'
 import { startDomainDoctor } from './checks/index.ts'
+import { createPtrCache, loadReportSenders } from './reports/index.ts'
 import { startSubmission } from './submission/index.ts'
 
 /** Ports a test or a simulation replaces; the real ones otherwise. */
@@ -139,7 +140,12 @@ export async function startTodoku(config: TodokuConfig, overrides: TodokuOverrid
       spfInclude: config.checks.spfInclude, dnsblFile: config.checks.dnsblFile, tls: config.delivery.tls, fetchMtaStsPolicy: overrides.fetchMtaStsPolicy ?? createHttpsPolicyFetcher({ dns }),
     })
     closers.push(async () => doctor.stop())
-    const api = await startApi({ injector, store, log: methodLogOf(log, 'api'), checkDomain: doctor.checkDomain, ...(preflightDeps.preflight === undefined ? {} : { preflight: preflightDeps.preflight }) }, { host: config.api.host, port: config.api.port })
+    // DMARC report analysis: PTR names of report sources, our own egress IPs, known third-party senders.
+    const dmarcSources = {
+      dns, ptrCache: createPtrCache({ dns, clock }),
+      egressIps: config.egress.sources.map((source) => source.address), senders: loadReportSenders(),
+    }
+    const api = await startApi({ injector, store, log: methodLogOf(log, 'api'), checkDomain: doctor.checkDomain, dmarcSources, ...(preflightDeps.preflight === undefined ? {} : { preflight: preflightDeps.preflight }) }, { host: config.api.host, port: config.api.port })
     closers.push(() => api.close())
     const apiAddress = { host: config.api.host, port: api.port, url: `http://${urlHost(config.api.host)}:${api.port}` }
 
