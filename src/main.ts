@@ -6,7 +6,7 @@ import { hostname } from 'node:os'
 import { classifyReply } from './bounce/index.ts'
 import { loadConfig, resolveVerpSecret, type TodokuConfig } from './config/index.ts'
 import { systemClock, systemRandom, type Clock, type Random } from './core/index.ts'
-import { createHttpsPolicyFetcher, createMtaStsPolicyCache, startDelivery, type DeliveryConfig, type EgressConfig, type FetchMtaStsPolicy } from './delivery/index.ts'
+import { createHttpsPolicyFetcher, createIpHolds, createMtaStsPolicyCache, createRoundRobinShaping, holdListedIps, startDelivery, withIpHolds, type DeliveryConfig, type EgressConfig, type FetchMtaStsPolicy } from './delivery/index.ts'
 import { createNodeResolver, type Resolver } from './dns/index.ts'
 import { createInjector } from './injection/index.ts'
 import { createClamdScanner, createPreflight, createSpamdScanner, policyFromLists, type ContentScanner, type Preflight, type PreflightPolicy } from './content/index.ts'
@@ -113,8 +113,15 @@ export async function startTodoku(config: TodokuConfig, overrides: TodokuOverrid
         onError: (error) => log('warn', 'mta_sts.discovery_failed', { error }),
       })
       : undefined
+    // egress IPs held while a blocklist lists them: the domain doctor's listings feed the holds,
+    // shaping (round-robin today) skips held sources. Holds live in memory: after a restart the
+    // monitor's first round finds the listings again and holds them again.
+    const egress = egressConfigOf(config)
+    const ipHolds = createIpHolds({ clock })
+    const holdListing = holdListedIps(ipHolds)
     const delivery = startDelivery({
       store,
+      shaping: withIpHolds(createRoundRobinShaping(egress.sources), ipHolds, egress.sources),
       dns,
       clock,
       random,
@@ -136,8 +143,12 @@ export async function startTodoku(config: TodokuConfig, overrides: TodokuOverrid
     })
     // the domain doctor: re-checks every sending domain each checks.intervalMs; GET /v1/domains/:domain/check
     const doctor = startDomainDoctor({
-      store, dns, clock, log, intervalMs: config.checks.intervalMs, egress: egressConfigOf(config).sources, mxHost: config.checks.mxHost,
+      store, dns, clock, log, intervalMs: config.checks.intervalMs, egress: egress.sources, mxHost: config.checks.mxHost,
       spfInclude: config.checks.spfInclude, dnsblFile: config.checks.dnsblFile, tls: config.delivery.tls, fetchMtaStsPolicy: overrides.fetchMtaStsPolicy ?? createHttpsPolicyFetcher({ dns }),
+      onListing: (listing) => {
+        holdListing(listing)
+        log(listing.listed ? 'warn' : 'info', listing.listed ? 'delivery.ip_held' : 'delivery.ip_listing_cleared', { ip: listing.ip, zone: listing.zone, held: ipHolds.isHeld(listing.ip) })
+      },
     })
     closers.push(async () => doctor.stop())
     // DMARC report analysis: PTR names of report sources, our own egress IPs, known third-party senders.

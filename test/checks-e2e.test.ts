@@ -12,6 +12,7 @@ import { buildApi } from '../src/api/index.ts'
 import { createInjector } from '../src/injection/index.ts'
 import { loadDnsblLists, runDomainChecks, startDomainDoctor, startDomainMonitor, type CheckResult, type DomainCheckChange, type DomainCheckTarget, type DomainReport, type ListingChange } from '../src/checks/index.ts'
 import { createManualClock, createSeededRandom } from '../src/core/index.ts'
+import { createIpHolds, holdListedIps } from '../src/delivery/index.ts'
 import { generateDkimKeys } from '../src/dkim/index.ts'
 import { createNodeResolver, reverseName, type Zone } from '../src/dns/index.ts'
 import { silentLog } from '../src/log/index.ts'
@@ -171,18 +172,23 @@ test('a Spamhaus answer of 127.255.255.254 is an error of the query, never a lis
   assert.equal(report.status, 'error')
 })
 
-test('the monitor tells when a DKIM key is removed and when an IP becomes listed, and hands the listing to the hold hook', async (t) => {
+test('the monitor tells when a DKIM key is removed and when an IP becomes listed, records each as a check_changed event and holds the listed IP', async (t) => {
   const { server, dns, clock } = await setUp(t)
   const store = await openSqliteStore({ path: ':memory:', clock, random: createSeededRandom(1) })
   t.after(() => store.close())
   await store.putDomain({ name: 'example.test', tenantId: 't', bounceDomain: 'bounce.example.test', requireTls: false, dkimKeys: target.dkimKeys.map(({ state: _, ...key }) => key) })
   const changes: DomainCheckChange[] = []
   const listings: ListingChange[] = []
+  const holds = createIpHolds({ clock })
+  const holdListing = holdListedIps(holds)
   const monitor = startDomainMonitor({
     store, dns, clock, log: silentLog, intervalMs: 3_600_000, blocklists,
     targetOf: () => target,
     onChange: (change) => changes.push(change),
-    onListing: (change) => listings.push(change),
+    onListing: (change) => {
+      listings.push(change)
+      holdListing(change)
+    },
   })
   t.after(() => monitor.stop())
   await monitor.runOnce()
@@ -196,6 +202,17 @@ test('the monitor tells when a DKIM key is removed and when an IP becomes listed
   assert.ok(failed.includes(`dkim.key:${keys.rsa.selector}`))
   assert.ok(failed.includes(`dnsbl.ip:zen.spamhaus.org:${IP}`))
   assert.deepEqual(listings.map((l) => [l.ip, l.zone, l.listed]), [[IP, 'zen.spamhaus.org', true]])
+  assert.equal(holds.isHeld(IP), true)
+  const events = (await store.listEvents({ tenantId: 't' })).events.filter((e) => e.type === 'check_changed')
+  assert.deepEqual(events.filter((e) => e.data.to === 'fail' && e.data.from === 'pass').map((e) => e.data.checkId).sort(), [...failed].sort())
+  const dkim = events.find((e) => e.data.checkId === `dkim.key:${keys.rsa.selector}`)
+  assert.equal(dkim?.data.domain, 'example.test')
+  assert.equal(typeof dkim?.data.summary, 'string')
+
+  server.setZone(goodZone())
+  await monitor.runOnce()
+  assert.deepEqual(listings.map((l) => l.listed), [true, false])
+  assert.equal(holds.isHeld(IP), false, 'delisted: released')
 })
 
 test('todoku domain check exits 1 on a failure and prints the fixes in Japanese', async (t) => {

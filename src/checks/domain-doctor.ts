@@ -4,7 +4,7 @@ import type { Clock } from '../core/index.ts'
 import type { FetchMtaStsPolicy } from '../delivery/index.ts'
 import type { Resolver } from '../dns/index.ts'
 import type { Log } from '../log/index.ts'
-import type { DomainStore } from '../store/index.ts'
+import type { DomainStore, EventStore } from '../store/index.ts'
 import type { DomainReport } from './check-result.ts'
 import { loadDnsblLists } from './dnsbl-lists.ts'
 import { startDomainMonitor, type DomainMonitor, type DomainMonitorDeps } from './domain-monitor.ts'
@@ -12,7 +12,8 @@ import { domainCheckTargetOf, type DomainTargetOptions } from './domain-target.t
 import { runDomainChecks } from './run-domain-checks.ts'
 
 export interface DomainDoctorDeps extends DomainTargetOptions, Pick<DomainMonitorDeps, 'onChange' | 'onListing'> {
-  readonly store: Pick<DomainStore, 'listDomains' | 'getDomain'>
+  /** the sending domains; the monitor appends its `check_changed` events here */
+  readonly store: Pick<DomainStore, 'listDomains' | 'getDomain'> & Pick<EventStore, 'appendEvents'>
   readonly dns: Resolver
   readonly clock: Clock
   readonly log: Log

@@ -1,10 +1,10 @@
 // `todoku serve` re-checks every sending domain periodically and says when a check changes
-// status: a DKIM key removed, an IP newly listed, a listing gone. A later shaping capability
-// holds listed IPs through `onListing`.
+// status: a DKIM key removed, an IP newly listed, a listing gone. Each change is a
+// `check_changed` event of the domain's tenant; shaping holds listed IPs through `onListing`.
 import type { Clock } from '../core/index.ts'
 import type { Resolver } from '../dns/index.ts'
 import type { Log } from '../log/index.ts'
-import type { DomainStore, SendingDomain } from '../store/index.ts'
+import type { DomainStore, EventStore, NewEvent, SendingDomain } from '../store/index.ts'
 import type { CheckResult, CheckStatus, DomainReport } from './check-result.ts'
 import { runDomainChecks, type DomainCheckDeps, type DomainCheckTarget } from './run-domain-checks.ts'
 
@@ -27,7 +27,8 @@ export interface ListingChange {
 }
 
 export interface DomainMonitorDeps extends Omit<DomainCheckDeps, 'dns' | 'clock'> {
-  readonly store: Pick<DomainStore, 'listDomains'>
+  /** the domains to check, and where each change is appended as a `check_changed` event */
+  readonly store: Pick<DomainStore, 'listDomains'> & Pick<EventStore, 'appendEvents'>
   readonly dns: Resolver
   readonly clock: Clock
   readonly log: Log
@@ -55,20 +56,29 @@ export function startDomainMonitor(deps: DomainMonitorDeps): DomainMonitor {
   let isStopped = false
   let round: Promise<DomainReport[]> | undefined
 
-  const compare = (previous: DomainReport | undefined, next: DomainReport) => {
+  /** the changes from the previous report to the next, told; returns them as events of `tenantId` */
+  const compare = (previous: DomainReport | undefined, next: DomainReport, tenantId: string): NewEvent[] => {
+    const events: NewEvent[] = []
     const before = new Map((previous?.checks ?? []).map((check) => [check.id, check.status]))
     for (const check of next.checks) {
       const from = before.get(check.id)
       if (from === check.status) continue
       if (from === undefined && (check.status === 'pass' || check.status === 'info')) continue
       const change: DomainCheckChange = { domain: next.domain, checkId: check.id, ...(from !== undefined && { from }), to: check.status, check, atMs: next.checkedAtMs }
+      // The alert: a check turning to fail is logged at warn. No webhooks exist yet; when they
+      // do, they are fed from the `check_changed` events appended below.
       deps.log(check.status === 'fail' ? 'warn' : 'info', 'checks.status_changed', { domain: next.domain, check: check.id, from, to: check.status, summary: check.summary })
+      events.push({
+        type: 'check_changed', atMs: next.checkedAtMs, tenantId,
+        data: { domain: next.domain, checkId: check.id, ...(from !== undefined && { from }), to: check.status, summary: check.summary },
+      })
       deps.onChange?.(change)
       const listing = /^dnsbl\.ip:([^:]+):(.+)$/.exec(check.id)
       if (listing !== null && (check.status === 'fail' || from === 'fail')) {
         deps.onListing?.({ zone: listing[1] as string, ip: listing[2] as string, listed: check.status === 'fail', check })
       }
     }
+    return events
   }
 
   const runRound = async (): Promise<DomainReport[]> => {
@@ -77,9 +87,14 @@ export function startDomainMonitor(deps: DomainMonitorDeps): DomainMonitor {
     for (const domain of domains) {
       try {
         const report = await runDomainChecks(deps.targetOf(domain), deps)
-        compare(reports.get(report.domain), report)
+        const events = compare(reports.get(report.domain), report, domain.tenantId)
         reports.set(report.domain, report)
         done.push(report)
+        if (events.length > 0) {
+          await deps.store.appendEvents(events).catch((error: unknown) => {
+            deps.log('error', 'checks.events_append_failed', { domain: domain.name, events: events.length, error })
+          })
+        }
       } catch (error) {
         deps.log('error', 'checks.round_failed', { domain: domain.name, error })
       }

@@ -22,6 +22,10 @@ export {
   type EgressSource, type EgressPool, type PoolRule, type EgressConfig, type PoolChoiceInput,
   type ShapingPolicy, type ShapingRequest, type ShapingDecision, type ShapingOutcome,
 } from './egress.ts'
+export {
+  createIpHolds, withIpHolds, holdListedIps, IP_HOLD_RECHECK_DELAY_MS,
+  type IpHolds, type IpHold, type IpHoldsDeps, type IpListingNotice,
+} from './ip-holds.ts'
 export { startDelivery, type Delivery, type DeliveryDeps, type DeliveryStats } from './scheduler.ts'
 export { resolveDeliveryConfig, DELIVERY_DEFAULTS, type DeliveryConfig, type ResolvedDeliveryConfig } from './delivery-config.ts'
 export { envelopeAddress } from './envelope-address.ts'

@@ -1,7 +1,8 @@
 /**
  * What happened to a message or a recipient, in order. The queue writes `queued` (insert)
  * and one of `delivered | deferred | failed | expired` per recorded outcome; the feedback
- * capabilities append the rest.
+ * capabilities append the rest. `check_changed` is about a sending domain, not a message:
+ * the domain monitor writes it under the domain's tenant.
  */
 export type EventType =
   /** a recipient was accepted into the queue */
@@ -16,8 +17,10 @@ export type EventType =
   | 'complained'
   /** List-Unsubscribe / RFC 8058 one-click */
   | 'unsubscribed'
+  /** a sending domain's check changed status; data { domain, checkId, from, to, summary } */
+  | 'check_changed'
 
-export const EVENT_TYPES: readonly EventType[] = ['queued', 'delivered', 'deferred', 'failed', 'expired', 'bounced', 'complained', 'unsubscribed']
+export const EVENT_TYPES: readonly EventType[] = ['queued', 'delivered', 'deferred', 'failed', 'expired', 'bounced', 'complained', 'unsubscribed', 'check_changed']
 
 const EVENT_TYPE_SET: ReadonlySet<string> = new Set(EVENT_TYPES)
 

@@ -44,6 +44,15 @@ export function describeRecordStores(open: OpenStore): void {
     assert.deepEqual(after.events.map((e) => [e.type, e.data]), [['complained', {}]])
   })
 
+  test('keeps a domain check_changed event without a message, listed by its tenant', async (t) => {
+    const { store } = await openForTest(t, open)
+    const data = { domain: 'example.test', checkId: 'dkim.key:s1', from: 'pass', to: 'fail', summary: 'no key published' }
+    await store.appendEvents([{ type: 'check_changed', atMs: START_MS, tenantId: 'tenant-a', data }])
+    const page = await store.listEvents({ tenantId: 'tenant-a' })
+    assert.deepEqual(page.events.map((e) => [e.type, e.messageId, e.data]), [['check_changed', undefined, data]])
+    assert.deepEqual((await store.listEvents({ tenantId: 'tenant-b' })).events, [])
+  })
+
   test('round-trips a sending domain with its RSA and Ed25519 keys, and replaces them on update', async (t) => {
     const { store, clock } = await openForTest(t, open)
     const domain: NewSendingDomain = {
