@@ -53,8 +53,8 @@ export interface MessageFacts {
   /** decoded Subject; '' when none */
   readonly subject: string
   readonly textParts: readonly TextPart[]
-  /** subject and every text part as visible text, lower-cased */
-  readonly visibleText: string
+  /** subject and every text part as visible text, lower-cased; made on first call (few checks need it) */
+  visibleText(): string
   /**
    * the rule phrases (data/content-rules/wording.toml) found in the subject and in the first and
    * last WORDING_WINDOW_CHARS of the visible text, in one scan
@@ -101,11 +101,12 @@ export function gatherFacts(message: ReadMessage, rules: ContentRules): MessageF
       texts.push(htmlToText(textPart.text))
     } else texts.push(textPart.text)
   }
-  const visibleText = texts.join('\n').toLowerCase()
-  const body = visibleText.slice(texts[0].length)
-  const window = body.length <= 2 * WORDING_WINDOW_CHARS ? body : `${body.slice(0, WORDING_WINDOW_CHARS)}\n${body.slice(-WORDING_WINDOW_CHARS)}`
+  // The whole visible text, lower-cased, is only needed by some checks (advertising mail, Japanese
+  // text): made when first asked for, not on every message at injection.
+  let visibleText: string | undefined
+  const visibleTextOf = () => visibleText ??= texts.join('\n').toLowerCase()
   const phrases = new Set<string>()
-  for (const match of `${texts[0].toLowerCase()}\n${window}`.matchAll(rules.phrasePattern)) phrases.add(match[0])
+  for (const match of wordingScanText(texts, textParts, visibleTextOf).matchAll(rules.phrasePattern)) phrases.add(match[0])
   const links: Link[] = []
   let imageCount = 0
   for (const { part, html } of htmlParts) {
@@ -124,9 +125,55 @@ export function gatherFacts(message: ReadMessage, rules: ContentRules): MessageF
     }
   }
   return {
-    message, fields, all, from, subject, textParts, visibleText, phrases, htmlParts, links, imageCount, attachments,
-    hasJapanese: !textParts.every((part) => !part.hasHighBytes && !part.charset?.startsWith('iso-2022')) || !isAsciiString(subject) ? JAPANESE.test(visibleText) : false,
+    message, fields, all, from, subject, textParts, phrases, htmlParts, links, imageCount, attachments,
+    visibleText: visibleTextOf,
+    hasJapanese: !textParts.every((part) => !part.hasHighBytes && !part.charset?.startsWith('iso-2022')) || !isAsciiString(subject) ? JAPANESE.test(visibleTextOf()) : false,
   }
+}
+
+/**
+ * What the wording scan reads: the lower-cased subject, then the first and last
+ * WORDING_WINDOW_CHARS of the rest of the visible text. When every text is ASCII (lower-casing
+ * keeps lengths and needs no context) the window is cut first and only it is lower-cased —
+ * the same string, without joining and lower-casing the whole text.
+ */
+function wordingScanText(texts: readonly string[], textParts: readonly TextPart[], visibleTextOf: () => string): string {
+  const ascii = isAsciiString(texts[0]) && textParts.every((part) => part.text === undefined
+    || (!part.hasHighBytes && part.charset !== 'iso-2022-jp' && part.charset !== 'utf-7' && (part.kind === 'plain' || !part.text.includes('&'))))
+  if (!ascii) {
+    const visible = visibleTextOf()
+    const body = visible.slice(texts[0].length)
+    const window = body.length <= 2 * WORDING_WINDOW_CHARS ? body : `${body.slice(0, WORDING_WINDOW_CHARS)}\n${body.slice(-WORDING_WINDOW_CHARS)}`
+    return `${texts[0].toLowerCase()}\n${window}`
+  }
+  // the rest of the visible text is '\n' + texts[1] + '\n' + texts[2]…
+  const pieces: string[] = []
+  for (let index = 1; index < texts.length; index++) pieces.push('\n', texts[index])
+  let length = 0
+  for (const piece of pieces) length += piece.length
+  const window = length <= 2 * WORDING_WINDOW_CHARS ? pieces.join('') : `${headOf(pieces, WORDING_WINDOW_CHARS)}\n${tailOf(pieces, WORDING_WINDOW_CHARS)}`
+  return `${texts[0]}\n${window}`.toLowerCase()
+}
+
+/** The first `count` characters of the pieces joined, without joining them all. */
+function headOf(pieces: readonly string[], count: number): string {
+  let head = ''
+  for (const piece of pieces) {
+    if (head.length + piece.length >= count) return head + piece.slice(0, count - head.length)
+    head += piece
+  }
+  return head
+}
+
+/** The last `count` characters of the pieces joined, without joining them all. */
+function tailOf(pieces: readonly string[], count: number): string {
+  let tail = ''
+  for (let index = pieces.length - 1; index >= 0; index--) {
+    const piece = pieces[index]
+    if (tail.length + piece.length >= count) return piece.slice(piece.length - (count - tail.length)) + tail
+    tail = piece + tail
+  }
+  return tail
 }
 
 const ANCHOR = /<a\b([^>]*)>([\s\S]{0,2000}?)<\/a\s*>/gi

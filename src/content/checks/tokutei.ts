@@ -19,7 +19,7 @@ export function checkTokutei(facts: MessageFacts, context: CheckContext): Hit[] 
   if (!isAdvertising(facts, context)) return []
   if (context.options.advertising === undefined && !facts.hasJapanese) return []
   const hits: Hit[] = []
-  const text = facts.visibleText
+  const text = facts.visibleText()
   if (facts.from.length === 0 || facts.from.every((mailbox) => mailbox.name.trim() === '')) {
     hits.push({ id: 'tokutei.sender-name-missing', where: { header: 'From' } })
   }
