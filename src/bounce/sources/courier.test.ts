@@ -1,30 +1,11 @@
-import { test } from 'node:test'
-import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
-import { parseMail } from '../mail/index.ts'
-import type { RawRecipient } from './types.ts'
 import { courier } from './courier.ts'
-
-const fixture = (file: string) => parseMail(readFileSync(new URL(`../../../test/fixtures/bounces/${file}`, import.meta.url)))
+import { describeSourceTable, itIgnoresPlainMail, type SourceRow } from './source-table.ts'
 
 // One row per recipient of test/fixtures/bounces/courier-01.eml; `diagnostic` is a substring of diagnosticCode.
-const EXPECTED = [
+const EXPECTED: SourceRow[] = [
   { recipient: "nobody@example.jp", status: "5.1.1", dsnAction: "failed", command: "RCPT", remoteMta: "mx.example.jp", diagnostic: "550 5.1.1 <nobody@example.jp>: User unknown" },
 ]
 
-test('Courier reads every recipient of its notice, with status, command and the remote reply', () => {
-  const found = courier.inquire(fixture('courier-01.eml'))
-  assert.ok(found, 'courier-01.eml: not recognised')
-  assert.equal(found.recipients.length, EXPECTED.length, 'courier-01.eml: recipient count')
-  for (const [i, want] of EXPECTED.entries()) {
-    const got: RawRecipient = found.recipients[i]
-    const { diagnostic, ...fields } = want
-    for (const [key, value] of Object.entries(fields)) assert.equal(got[key as keyof typeof got], value, `courier-01.eml ${want.recipient}: ${key}`)
-    assert.ok(got.diagnosticCode?.includes(diagnostic), `courier-01.eml ${want.recipient}: diagnostic ${got.diagnosticCode}`)
-  }
-})
+describeSourceTable('Courier', courier, { 'courier-01.eml': EXPECTED })
 
-test('Courier returns undefined for a plain mail', () => {
-  const plain = parseMail('From: Alice <alice@example.com>\nTo: bob@example.jp\nSubject: Lunch on Friday?\nMessage-ID: <lunch-1@example.com>\n\nThe mail system at work is slow today.\n')
-  assert.equal(courier.inquire(plain), undefined)
-})
+itIgnoresPlainMail('Courier', courier)

@@ -1,42 +1,11 @@
-import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
-import { test } from 'node:test'
-import { parseMail } from '../mail/index.ts'
 import { mailFoundry } from './mailfoundry.ts'
+import { describeSourceTable, itIgnoresPlainMail, type SourceRow } from './source-table.ts'
 
 // Our own sample (test/fixtures/bounces/mailfoundry-01.eml), one row per recipient.
-const FIXTURE = new URL('../../../test/fixtures/bounces/mailfoundry-01.eml', import.meta.url)
-const NOT_A_BOUNCE = 'From: alice@example.com\nTo: bob@example.jp\nSubject: Lunch\nMessage-ID: <1@example.com>\nDate: Mon, 1 Jun 2020 12:00:00 +0900\n\nSee you at noon.\n'
-
-interface Row {
-  recipient: string
-  diagnostic: string
-  status?: string
-  dsnAction?: string
-  command?: string
-  reason?: string
-  remoteMta?: string
-  reportingMta?: string
-}
-
-const expected: Row[] = [
+const expected: SourceRow[] = [
   { recipient: 'alice@example.org', diagnostic: 'responded with failure: 550 5.1.1', remoteMta: 'mx.example.org' },
 ]
 
-test('mailFoundry reads one row per recipient of its notice', () => {
-  const found = mailFoundry.inquire(parseMail(readFileSync(FIXTURE)))
-  assert.ok(found, 'the fixture is recognised')
-  assert.equal(found.recipients.length, expected.length)
-  expected.forEach((row, i) => {
-    const got = found.recipients[i]
-    assert.equal(got.recipient, row.recipient)
-    assert.ok(got.diagnosticCode?.includes(row.diagnostic), `${row.recipient}: diagnostic ${got.diagnosticCode}`)
-    for (const key of ['status', 'dsnAction', 'command', 'reason', 'remoteMta', 'reportingMta'] as const) {
-      if (row[key] !== undefined) assert.equal(got[key], row[key], `${row.recipient}: ${key}`)
-    }
-  })
-})
+describeSourceTable('mailFoundry', mailFoundry, { 'mailfoundry-01.eml': expected })
 
-test('mailFoundry leaves a plain mail alone', () => {
-  assert.equal(mailFoundry.inquire(parseMail(NOT_A_BOUNCE)), undefined)
-})
+itIgnoresPlainMail('mailFoundry', mailFoundry)

@@ -1,31 +1,12 @@
-import { test } from 'node:test'
-import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
-import { parseMail } from '../mail/index.ts'
-import type { RawRecipient } from './types.ts'
 import { qmail } from './qmail.ts'
-
-const fixture = (file: string) => parseMail(readFileSync(new URL(`../../../test/fixtures/bounces/${file}`, import.meta.url)))
+import { describeSourceTable, itIgnoresPlainMail, type SourceRow } from './source-table.ts'
 
 // One row per recipient of test/fixtures/bounces/qmail-01.eml; `diagnostic` is a substring of diagnosticCode.
-const EXPECTED = [
+const EXPECTED: SourceRow[] = [
   { recipient: "nobody@example.jp", dsnAction: "failed", command: "RCPT", remoteMta: "192.0.2.30", diagnostic: "Remote host said: 550 5.1.1 <nobody@example.jp>: Recipient address rejected: User unknown" },
   { recipient: "nohost@example.invalid", dsnAction: "failed", diagnostic: "Sorry, I couldn't find any host named example.invalid. (#5.1.2)" },
 ]
 
-test('qmail reads every recipient of its notice, with status, command and the remote reply', () => {
-  const found = qmail.inquire(fixture('qmail-01.eml'))
-  assert.ok(found, 'qmail-01.eml: not recognised')
-  assert.equal(found.recipients.length, EXPECTED.length, 'qmail-01.eml: recipient count')
-  for (const [i, want] of EXPECTED.entries()) {
-    const got: RawRecipient = found.recipients[i]
-    const { diagnostic, ...fields } = want
-    for (const [key, value] of Object.entries(fields)) assert.equal(got[key as keyof typeof got], value, `qmail-01.eml ${want.recipient}: ${key}`)
-    assert.ok(got.diagnosticCode?.includes(diagnostic), `qmail-01.eml ${want.recipient}: diagnostic ${got.diagnosticCode}`)
-  }
-})
+describeSourceTable('qmail', qmail, { 'qmail-01.eml': EXPECTED })
 
-test('qmail returns undefined for a plain mail', () => {
-  const plain = parseMail('From: Alice <alice@example.com>\nTo: bob@example.jp\nSubject: Lunch on Friday?\nMessage-ID: <lunch-1@example.com>\n\nThe mail system at work is slow today.\n')
-  assert.equal(qmail.inquire(plain), undefined)
-})
+itIgnoresPlainMail('qmail', qmail)

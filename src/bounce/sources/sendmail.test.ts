@@ -1,33 +1,17 @@
-import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
+import { test } from 'node:test'
 import { parseMail } from '../mail/index.ts'
-import type { RawRecipient } from './types.ts'
 import { sendmail } from './sendmail.ts'
-
-const fixture = (file: string) => parseMail(readFileSync(new URL(`../../../test/fixtures/bounces/${file}`, import.meta.url)))
+import { describeSourceTable, itIgnoresPlainMail, type SourceRow } from './source-table.ts'
 
 // One row per recipient of test/fixtures/bounces/sendmail-01.eml; `diagnostic` is a substring of diagnosticCode.
-const EXPECTED = [
+const EXPECTED: SourceRow[] = [
   { recipient: "nobody@example.jp", status: "5.1.1", replyCode: "550", dsnAction: "failed", command: "RCPT", remoteMta: "mx.example.jp", diagnostic: "550 5.1.1 <nobody@example.jp>... No such user" },
 ]
 
-test('Sendmail reads every recipient of its notice, with status, command and the remote reply', () => {
-  const found = sendmail.inquire(fixture('sendmail-01.eml'))
-  assert.ok(found, 'sendmail-01.eml: not recognised')
-  assert.equal(found.recipients.length, EXPECTED.length, 'sendmail-01.eml: recipient count')
-  for (const [i, want] of EXPECTED.entries()) {
-    const got: RawRecipient = found.recipients[i]
-    const { diagnostic, ...fields } = want
-    for (const [key, value] of Object.entries(fields)) assert.equal(got[key as keyof typeof got], value, `sendmail-01.eml ${want.recipient}: ${key}`)
-    assert.ok(got.diagnosticCode?.includes(diagnostic), `sendmail-01.eml ${want.recipient}: diagnostic ${got.diagnosticCode}`)
-  }
-})
+describeSourceTable('Sendmail', sendmail, { 'sendmail-01.eml': EXPECTED })
 
-test('Sendmail returns undefined for a plain mail', () => {
-  const plain = parseMail('From: Alice <alice@example.com>\nTo: bob@example.jp\nSubject: Lunch on Friday?\nMessage-ID: <lunch-1@example.com>\n\nThe mail system at work is slow today.\n')
-  assert.equal(sendmail.inquire(plain), undefined)
-})
+itIgnoresPlainMail('Sendmail', sendmail)
 
 test('Sendmail reports the Final-Recipient, not a program the address section lists, when the delivery-status fields sit in the text', () => {
   const notice = [
