@@ -1,4 +1,5 @@
 import type { ParsedMail } from '../mail/index.ts'
+import { rawFromDsn } from './delivery-status.ts'
 import type { BounceSource, RawRecipient, SourceResult } from './types.ts'
 import { factsOf } from './mail-facts.ts'
 
@@ -32,16 +33,7 @@ export const amavis: BounceSource = {
       if (!mail.deliveryStatus || !TEXT_MARKS.some((mark) => lower.includes(mark))) return undefined
     }
     const dsn = factsOf(mail).report
-    const recipients: RawRecipient[] = dsn.recipients.map((fields) => ({
-      recipient: fields.recipient,
-      diagnosticCode: fields.diagnosticCode,
-      status: fields.status,
-      dsnAction: fields.action ?? 'failed',
-      remoteMta: fields.remoteMta,
-      reportingMta: dsn.reportingMta,
-      arrivalDate: dsn.arrivalDate,
-      lastAttemptDate: fields.lastAttemptDate,
-    }))
+    const recipients: RawRecipient[] = dsn.recipients.map((fields) => ({ ...rawFromDsn(fields, dsn), dsnAction: fields.action ?? 'failed' }))
     if (recipients.length === 0) {
       // -> kijitora@example.com
       for (const line of mail.text.split('\n')) {
