@@ -7,11 +7,14 @@
 // todoku) and `raw` (a 10 KB RFC 5322 message in base64 with an envelope). Client and server
 // share the machine's cores, as they would on one box. BENCH_MEMORY=1 runs the store in memory
 // (no fsync) to show what the commits cost; PROFILE_DIR=dir writes the server's CPU profile;
-// PREFLIGHT=1 runs the content preflight (src/content, no scanners; policy warn) on every message.
+// PREFLIGHT=1 runs the content preflight (src/content, no scanners; policy warn) on every message,
+// on PREFLIGHT_THREADS lint threads (default 1, as `todoku serve`; 0: on the server's main thread).
+// RAW_FILE=msg.eml sends that message as the raw body instead of the plain 10 KB one;
+// BODIES=raw (or structured) runs one body only.
 // The last line is the summary, exactly:
 //   api-structured-msgs-per-s S api-raw-msgs-per-s R
 import { fork, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -27,9 +30,11 @@ if (process.argv[2] === '--serve') {
   const { startApi } = await import('../src/api/index.ts')
   const store = await openSqliteStore({ path: process.env.BENCH_MEMORY === '1' ? ':memory:' : process.argv[3], clock: systemClock, random: systemRandom })
   await store.putDomain({ name: 'example.jp', tenantId: 'bench', dkimKeys: [], requireTls: false })
+  // the sending domain of ../shared/bench/mta's message, for RAW_FILE
+  await store.putDomain({ name: 'mail.example.test', tenantId: 'bench', dkimKeys: [], requireTls: false })
   const { token } = await store.createApiKey({ tenantId: 'bench', name: 'bench', scopes: ['messages:send'] })
   const { createPreflight } = await import('../src/content/index.ts')
-  const injector = createInjector({ store, clock: systemClock, random: systemRandom, ...(process.env.PREFLIGHT === '1' ? { preflight: createPreflight() } : {}) })
+  const injector = createInjector({ store, clock: systemClock, random: systemRandom, ...(process.env.PREFLIGHT === '1' ? { preflight: createPreflight({ threads: Number(process.env.PREFLIGHT_THREADS ?? 1) }) } : {}) })
   const api = await startApi({ store, injector, log: { info: () => {}, error: (message, fields) => console.error(message, fields) } }, { host: '127.0.0.1', port: 0 })
   process.send?.({ port: api.port, token })
   const cpuAtStart = process.cpuUsage()
@@ -49,10 +54,12 @@ if (process.argv[2] === '--serve') {
     headers: { 'List-Unsubscribe': '<https://example.jp/u/1>', 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
   })
   const rawMessage = `From: News <news@example.jp>\r\nTo: reader@example.com\r\nSubject: Weekly news\r\nDate: Thu, 01 Jan 2026 00:00:00 +0000\r\nMessage-ID: <1@example.jp>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${text.repeat(2).replace(/\n/g, '\r\n')}`
-  const raw = JSON.stringify({ raw: Buffer.from(rawMessage).toString('base64'), envelope: { mailFrom: 'news@example.jp', recipients: ['reader@example.com'] } })
+  const rawBytes = process.env.RAW_FILE === undefined ? Buffer.from(rawMessage) : readFileSync(process.env.RAW_FILE)
+  const raw = JSON.stringify({ raw: rawBytes.toString('base64'), envelope: { mailFrom: 'news@example.jp', recipients: ['reader@example.com'] } })
 
   const results: Record<string, number> = {}
-  for (const [name, body] of [['structured', structured], ['raw', raw]] as const) {
+  const bodies = ([['structured', structured], ['raw', raw]] as const).filter(([name]) => (process.env.BODIES ?? 'structured,raw').split(',').includes(name))
+  for (const [name, body] of bodies) {
     const dataDir = mkdtempSync(join(tmpdir(), 'todoku-bench-api-'))
     const child = fork(new URL(import.meta.url).pathname, ['--serve', dataDir], { stdio: 'inherit', execArgv: process.env.PROFILE_DIR === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', process.env.PROFILE_DIR] })
     try {
@@ -65,7 +72,7 @@ if (process.argv[2] === '--serve') {
       rmSync(dataDir, { recursive: true, force: true })
     }
   }
-  console.log(`api-structured-msgs-per-s ${results.structured.toFixed(0)} api-raw-msgs-per-s ${results.raw.toFixed(0)}`)
+  console.log(`api-structured-msgs-per-s ${results.structured?.toFixed(0) ?? '-'} api-raw-msgs-per-s ${results.raw?.toFixed(0) ?? '-'}`)
 }
 
 async function load(port: number, token: string, body: Buffer): Promise<number> {

@@ -133,6 +133,8 @@ export async function startTodoku(config: TodokuConfig, overrides: TodokuOverrid
     closers.push(() => delivery.stop())
 
     const preflightDeps = contentPreflightOf(config)
+    const { preflight } = preflightDeps
+    if (preflight !== undefined) closers.push(() => preflight.close())
     const injector = createInjector({
       store,
       clock,
@@ -194,11 +196,6 @@ export async function startTodoku(config: TodokuConfig, overrides: TodokuOverrid
   }
 }
 
-/**
- * Delivery logs `{ event: 'delivery_error', … }` records: each becomes a line of our Log under
- * `<prefix>.<event>`, at `error` when the event names an error of ours, `info` otherwise (a
- * recipient that failed with a 550 is an outcome, not an error of todoku's).
- */
 /** The content preflight and the account policy from `content.*`; nothing when `content.enabled` is false. */
 export function contentPreflightOf(config: TodokuConfig): { preflight?: Preflight; preflightPolicy?: PreflightPolicy } {
   const content = config.content
@@ -208,6 +205,7 @@ export function contentPreflightOf(config: TodokuConfig): { preflight?: Prefligh
   if (content.clamd !== undefined) scanners.push(createClamdScanner({ ...content.clamd, timeoutMs: content.scannerTimeoutMs }))
   return {
     preflight: createPreflight({
+      threads: content.threads,
       scanners,
       sizes: {
         messageWarnBytes: content.sizeWarnBytes, messageRejectBytes: content.sizeRejectBytes,
@@ -218,6 +216,11 @@ export function contentPreflightOf(config: TodokuConfig): { preflight?: Prefligh
   }
 }
 
+/**
+ * Delivery logs `{ event: 'delivery_error', … }` records: each becomes a line of our Log under
+ * `<prefix>.<event>`, at `error` when the event names an error of ours, `info` otherwise (a
+ * recipient that failed with a 550 is an outcome, not an error of todoku's).
+ */
 function eventLogOf(log: Log, prefix: string): (record: Record<string, unknown>) => void {
   return (record) => {
     const event = String(record.event ?? 'event')

@@ -37,6 +37,8 @@ maxConnectionsPerHost = ${TODOKU_BENCH_CONNECTIONS:-20}
 maxMessagesPerConnection = 100000
 [mtaSts]
 enabled = false
+[content]
+enabled = ${TODOKU_BENCH_PREFLIGHT:-true}
 [log]
 level = "${TODOKU_BENCH_LOG_LEVEL:-info}"
 TOML

@@ -1,9 +1,11 @@
-// The preflight as injection runs it: the pure checks, then the configured scanners (each
-// with its own timeout), their verdicts joining the findings.
+// The preflight as injection runs it: the pure checks (on lint threads when asked for, off
+// the event loop), then the configured scanners (each with its own timeout), their verdicts
+// joining the findings.
 import type { LintOptions, SizeThresholds } from './checks/check.ts'
 import type { Finding } from './finding.ts'
 import { lintMessage, renderHit } from './lint-message.ts'
-import { defaultContentRules, type ContentRules } from './rules.ts'
+import { startLintThreads } from './lint-threads.ts'
+import { defaultContentRules, loadContentRules, type ContentRules } from './rules.ts'
 import { ScannerError, type ContentScanner } from './scanners/scanner.ts'
 
 export interface PreflightOptions {
@@ -11,6 +13,12 @@ export interface PreflightOptions {
   /** SpamAssassin, ClamAV…: asked in parallel after the checks */
   readonly scanners?: readonly ContentScanner[]
   readonly sizes?: Partial<SizeThresholds>
+  /**
+   * worker threads that run the checks; 0 (the default): the caller's thread. Rules come from
+   * `rulesDir` on threads (a thread loads its own), from `rules` on the caller's thread.
+   */
+  readonly threads?: number
+  readonly rulesDir?: string
 }
 
 export interface PreflightResult {
@@ -22,18 +30,29 @@ export interface PreflightResult {
 
 export interface Preflight {
   check(message: Uint8Array, options?: LintOptions): Promise<PreflightResult>
+  /** ends the lint threads, if any */
+  close(): Promise<void>
 }
 
 export function createPreflight(options: PreflightOptions = {}): Preflight {
-  const rules = options.rules ?? defaultContentRules()
+  if (options.threads !== undefined && options.threads > 0 && options.rules !== undefined) {
+    throw new RangeError('createPreflight: rules on lint threads come from rulesDir (each thread loads its own), not from a rules object')
+  }
+  const rules = options.rules ?? (options.rulesDir === undefined ? defaultContentRules() : loadContentRules(options.rulesDir))
   const scanners = options.scanners ?? []
+  const threads = options.threads === undefined || options.threads === 0 ? undefined : startLintThreads({ threads: options.threads, ...(options.rulesDir === undefined ? {} : { rulesDir: options.rulesDir }) })
   return {
+    async close() {
+      await threads?.close()
+    },
     async check(message, lintOptions = {}) {
       const lang = lintOptions.lang ?? 'en'
-      const findings = lintMessage(message, { ...lintOptions, sizes: { ...options.sizes, ...lintOptions.sizes } }, rules)
-      if (scanners.length === 0) return { findings, unavailable: [] }
+      const checkOptions = { ...lintOptions, sizes: { ...options.sizes, ...lintOptions.sizes } }
+      // on threads, the checks run while the scanners are asked
+      const linted = threads === undefined ? lintMessage(message, checkOptions, rules) : threads.lint(message, checkOptions)
+      if (scanners.length === 0) return { findings: await linted, unavailable: [] }
       const unavailable: ScannerError[] = []
-      const verdicts = await Promise.all(scanners.map(async (scanner) => {
+      const [findings, verdicts] = await Promise.all([linted, Promise.all(scanners.map(async (scanner) => {
         try {
           return await scanner.scan(message)
         } catch (error) {
@@ -41,7 +60,7 @@ export function createPreflight(options: PreflightOptions = {}): Preflight {
           unavailable.push(failure)
           return [{ id: 'scanner.unavailable', where: {}, vars: { scanner: scanner.name, problem: failure.message } }]
         }
-      }))
+      }))])
       return { findings: [...findings, ...verdicts.flat().map((hit) => renderHit(hit, rules, lang))], unavailable }
     },
   }

@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { lintMessage } from './lint-message.ts'
+import { startLintThreads } from './lint-threads.ts'
+import { createPreflight } from './preflight.ts'
+
+const crlf = (text: string) => Buffer.from(text.replace(/\n/g, '\r\n'))
+const clean = crlf('From: News <news@example.jp>\nTo: a@example.com\nSubject: Hello\nDate: Thu, 01 Jan 2026 00:00:00 +0000\nMessage-ID: <1@example.jp>\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\nHello.\n')
+const faulty = crlf('From: News <news@example.jp>\nFrom: Other <other@example.jp>\nSubject: Your account has been suspended\nContent-Type: text/html\n\n<a href="http://192.0.2.1/login">https://bank.example.com</a>\n')
+const ids = (findings: readonly { id: string }[]) => findings.map((finding) => finding.id)
+
+test('lint threads answer what lintMessage answers, for every message of a batch, in the caller\'s order', async () => {
+  const threads = startLintThreads({ threads: 2 })
+  try {
+    const messages = Array.from({ length: 50 }, (_, index) => (index % 3 === 0 ? faulty : clean))
+    const answers = await Promise.all(messages.map((message) => threads.lint(message, { bulk: true })))
+    assert.deepEqual(answers.map(ids), messages.map((message) => ids(lintMessage(message, { bulk: true }))))
+    assert.ok(ids(answers[0]).includes('header.duplicate'), `the faulty message's findings: ${ids(answers[0]).join(', ')}`)
+  } finally {
+    await threads.close()
+  }
+})
+
+test('a message larger than a batch is linted alone, and the options reach the thread', async () => {
+  const threads = startLintThreads({ threads: 1 })
+  try {
+    const large = Buffer.concat([clean, Buffer.alloc(3 * 1024 * 1024, 'a\r\n')])
+    const [small, big] = await Promise.all([threads.lint(clean, { sizes: { messageWarnBytes: 100 } }), threads.lint(large)])
+    assert.deepEqual(ids(small), ids(lintMessage(clean, { sizes: { messageWarnBytes: 100 } })))
+    assert.ok(ids(small).includes('size.message-large'))
+    assert.deepEqual(ids(big), ids(lintMessage(large)))
+  } finally {
+    await threads.close()
+  }
+})
+
+test('close answers what was asked before it, then refuses with a clear error', async () => {
+  const threads = startLintThreads({ threads: 1 })
+  const pending = threads.lint(faulty)
+  await threads.close()
+  assert.deepEqual(ids(await pending), ids(lintMessage(faulty)))
+  await assert.rejects(threads.lint(clean), /closed/)
+})
+
+test('a preflight on threads gives the findings of one on the caller\'s thread', async () => {
+  const onThreads = createPreflight({ threads: 1, sizes: { messageWarnBytes: 100 } })
+  const here = createPreflight({ sizes: { messageWarnBytes: 100 } })
+  try {
+    for (const message of [clean, faulty]) assert.deepEqual(await onThreads.check(message, { lang: 'ja' }), await here.check(message, { lang: 'ja' }))
+  } finally {
+    await onThreads.close()
+  }
+  assert.throws(() => startLintThreads({ threads: 0 }), /at least 1/)
+})
