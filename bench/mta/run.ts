@@ -1,6 +1,7 @@
 // `npm run bench:mta`: todoku against Postfix with the shared MTA harness (../shared/bench/mta,
 // bin/e2e.mjs), runs interleaved in one call — Postfix tuned, todoku signing with RSA-2048 DKIM,
-// todoku without DKIM — each run: N messages of 10 KB injected (Postfix: smtp-source over SMTP;
+// todoku without DKIM (both like Postfix without a content filter), and todoku signing with its
+// content preflight on (src/content, as `todoku serve` runs by default) — each run: N messages of 10 KB injected (Postfix: smtp-source over SMTP;
 // todoku: its HTTP API, bench/mta/inject.ts), durably queued, and delivered to Postfix's
 // smtp-sink on loopback; the clock stops when the sink has N and the queue is empty.
 // Env: N (20000) RUNS (3) CONC (50) MTA_BENCH_DIR (../shared/bench/mta) OUT (bench/out/mta-e2e.jsonl).
@@ -23,6 +24,7 @@ const contenders = [
   { label: `postfix/tuned (concurrency ${conc})`, sut: 'postfix', profile: 'tuned' },
   { label: 'todoku/dkim-rsa2048', sut: adapter, profile: 'dkim' },
   { label: 'todoku/no-dkim', sut: adapter, profile: 'nodkim' },
+  { label: 'todoku/dkim-rsa2048+preflight', sut: adapter, profile: 'dkim+preflight' },
 ]
 
 if (!existsSync(join(harness, 'bin/e2e.mjs'))) {
@@ -59,5 +61,6 @@ const postfix = byLabel(contenders[0].label)
 const ratios = (label: string) => byLabel(label).map((row, i) => row.msgsPerS / postfix[i].msgsPerS)
 console.log(`  ratio todoku/dkim-rsa2048 ÷ Postfix, run by run: ${range(ratios(contenders[1].label), 3)}`)
 console.log(`  ratio todoku/no-dkim ÷ Postfix, run by run: ${range(ratios(contenders[2].label), 3)}`)
+console.log(`  ratio todoku/dkim-rsa2048+preflight ÷ Postfix, run by run: ${range(ratios(contenders[3].label), 3)}`)
 const ratio = median(ratios(contenders[1].label))
 console.log(`mta-ratio-vs-postfix ${ratio.toFixed(2)} todoku-msgs-per-s ${median(byLabel(contenders[1].label).map((r) => r.msgsPerS)).toFixed(0)} postfix-msgs-per-s ${median(postfix.map((r) => r.msgsPerS)).toFixed(0)}`)

@@ -5,7 +5,9 @@
 # with its API on 127.0.0.1:$SUT_PORT, and delivery.relayHost sending ALL mail to
 # $SINK_HOST:$SINK_PORT (Postfix's run uses relayhost the same way). Mail comes in through
 # the API (submission needs AUTH, which smtp-source does not do): bench/mta/inject.ts.
-#   SUT_PROFILE  dkim (RSA-2048, the default) | dkim-both (RSA-2048 + Ed25519) | nodkim
+#   SUT_PROFILE  dkim (RSA-2048, the default) | dkim-both (RSA-2048 + Ed25519) | nodkim, each
+#                with the content preflight off (Postfix runs no content filter either), or
+#                with `+preflight` appended (dkim+preflight): todoku's default content preflight on
 #   TODOKU_BENCH_CONNECTIONS  connections to the sink (default 20)
 #   TODOKU_BENCH_LOG_LEVEL    info (default: a JSON line per delivery, to $RUN_DIR/todoku.log) | warn
 set -euo pipefail
@@ -14,6 +16,9 @@ cmd=${1:?usage: todoku.sh start|inject|drained|stop|status}
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 node=$repo/node_modules/.bin/node
 profile=${SUT_PROFILE:-dkim}
+keys=${profile%+preflight}
+preflight=false
+[ "$keys" != "$profile" ] && preflight=true
 pidfile=$RUN_DIR/todoku.pid
 
 queue() { curl -sf --max-time 5 -H "authorization: Bearer $(cat "$RUN_DIR/token")" "http://127.0.0.1:${SUT_PORT:?}/v1/queue"; }
@@ -38,11 +43,11 @@ maxMessagesPerConnection = 100000
 [mtaSts]
 enabled = false
 [content]
-enabled = ${TODOKU_BENCH_PREFLIGHT:-true}
+enabled = $preflight
 [log]
 level = "${TODOKU_BENCH_LOG_LEVEL:-info}"
 TOML
-  "$node" "$repo/bench/mta/setup.ts" "$RUN_DIR/data" "$profile" > "$RUN_DIR/token"
+  "$node" "$repo/bench/mta/setup.ts" "$RUN_DIR/data" "$keys" > "$RUN_DIR/token"
   # shellcheck disable=SC2086 # TODOKU_BENCH_NODE_ARGS: e.g. "--cpu-prof --cpu-prof-dir /tmp/prof"
   "$node" ${TODOKU_BENCH_NODE_ARGS:-} "$repo/src/main.ts" "$RUN_DIR/config.toml" > "$RUN_DIR/todoku.log" 2>&1 &
   echo $! > "$pidfile"
