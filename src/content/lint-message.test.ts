@@ -158,6 +158,7 @@ const GOOD: readonly { name: string; message: string; options?: LintOptions }[] 
   { name: 'the plain message with LF line ends (a file saved on Unix)', message: PLAIN.replace(/\r\n/g, '\n') },
   { name: 'raw UTF-8 in the subject when sent with SMTPUTF8', message: setHeader(PLAIN, 'Subject', utf8('ご注文')), options: { smtpUtf8: true } },
   { name: 'a display name of the From domain itself', message: build({ from: '"example.jp" <orders@example.jp>', text: 'hello' }) },
+  { name: 'hidden spacers holding only white space and &nbsp;', message: build({ text: 'hello', html: '<p>Hello</p><div style="display:none">&nbsp; &zwnj;&#8204;\u00a0</div><td style="font-size:0"> </td>' }) },
 ]
 
 for (const { name, message, options } of GOOD) {

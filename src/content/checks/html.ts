@@ -36,11 +36,10 @@ function hiddenTextOf(html: string): string | undefined {
   // no element styles or colours itself when the words appear nowhere: skip the walk over every tag
   if (!/style|color/i.test(html)) return undefined
   const hasBackground = /\bbgcolor\s*=|background(?:-color)?\s*:/i.test(html)
-  for (const match of html.matchAll(/<([a-z][a-z0-9]*)\b([^>]*)>([^<]{0,400})/gi)) {
-    const [, , attributes, following] = match
-    // only an element that styles or colours itself can hide its text
-    if (attributes.length < 6 || !/style|color/i.test(attributes)) continue
-    if (following.replace(/&nbsp;|&zwnj;|&#8204;|[\s\u200c\u00a0]/g, '').length < 3) continue
+  for (const { attributes, following } of openingTags(html)) {
+    // only an element that styles or colours itself can hide its text, and only with these words
+    if (attributes.length < 6 || !/style|color/i.test(attributes) || !HIDING_WORDS.test(attributes)) continue
+    if (!hasVisibleChars(following, 3)) continue
     const style = /\bstyle\s*=\s*(?:"([^"]*)"|'([^']*)')/i.exec(attributes)
     const css = style === null ? '' : (style[1] ?? style[2] ?? '')
     for (const [pattern, label] of HIDING_STYLES) if (pattern.test(css)) return label
@@ -50,4 +49,83 @@ function hiddenTextOf(html: string): string | undefined {
     if (color !== undefined && background === undefined && WHITE.test(color) && !hasBackground) return 'white text on the default white background'
   }
   return undefined
+}
+
+/** A word each way of hiding above needs in the tag (display:none, visibility:hidden, overflow:hidden, font-size:0, a colour). */
+const HIDING_WORDS = /none|hidden|font-size|color/i
+/** Text after an opening tag looked at for hidden words: enough to tell words from a spacer. */
+const MAX_FOLLOWING_CHARS = 400
+
+interface OpeningTag {
+  /** everything between the name and '>' */
+  readonly attributes: string
+  /** the text up to the next tag, at most MAX_FOLLOWING_CHARS */
+  readonly following: string
+}
+
+/**
+ * The opening tags of HTML in order, as /<([a-z][a-z0-9]*)\b([^>]*)>([^<]{0,400})/gi finds them
+ * (a '<' inside a tag's attributes is part of them), with indexOf instead of a regex match
+ * and its captures per tag.
+ */
+function* openingTags(html: string): Generator<OpeningTag> {
+  let at = html.indexOf('<')
+  while (at !== -1) {
+    let nameEnd = at + 1
+    if (!isAsciiLetter(html.charCodeAt(nameEnd))) {
+      at = html.indexOf('<', at + 1)
+      continue
+    }
+    while (isAsciiLetter(html.charCodeAt(nameEnd)) || isAsciiDigit(html.charCodeAt(nameEnd))) nameEnd++
+    // the name must end at a word boundary: '<a_b>' is no tag
+    if (html.charCodeAt(nameEnd) === 95) {
+      at = html.indexOf('<', at + 1)
+      continue
+    }
+    const close = html.indexOf('>', nameEnd)
+    // no '>' after this '<' means none after any later one either
+    if (close === -1) return
+    const next = html.indexOf('<', close + 1)
+    const followingEnd = Math.min(next === -1 ? html.length : next, close + 1 + MAX_FOLLOWING_CHARS)
+    yield { attributes: html.slice(nameEnd, close), following: html.slice(close + 1, followingEnd) }
+    at = next
+  }
+}
+
+function isAsciiLetter(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122)
+}
+
+function isAsciiDigit(code: number): boolean {
+  return code >= 48 && code <= 57
+}
+
+/**
+ * Whether text has at least `count` characters once white space (\s), zero-width non-joiners and
+ * &nbsp; &zwnj; &#8204; are left out; stops at the `count`th.
+ */
+function hasVisibleChars(text: string, count: number): boolean {
+  let seen = 0
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index)
+    if (code === 38) {
+      if (text.startsWith('&nbsp;', index) || text.startsWith('&zwnj;', index)) {
+        index += 5
+        continue
+      }
+      if (text.startsWith('&#8204;', index)) {
+        index += 6
+        continue
+      }
+    } else if (isSpace(code) || code === 0x200c) continue
+    if (++seen >= count) return true
+  }
+  return false
+}
+
+/** JavaScript's \s (ECMA-262 WhiteSpace and LineTerminator), without a regex per character. */
+function isSpace(code: number): boolean {
+  if (code < 0x80) return code === 32 || (code >= 9 && code <= 13)
+  return code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029
+    || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
 }
