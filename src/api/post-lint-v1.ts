@@ -29,19 +29,20 @@ export interface PostLintV1Response {
 export const postLintV1Schema = {
   summary: 'Lint a message (content preflight)',
   description: 'Runs the content preflight (RFC 5322/MIME conformance, size, unsubscribe, 特定電子メール法 display items, misleading wording and phishing signs, attachments, HTML; SpamAssassin and ClamAV when configured) and answers the findings. Nothing is queued. ' +
-    'Send the raw message as Content-Type: message/rfc822, or the JSON body of POST /v1/messages. ?lang=ja answers in Japanese.',
+    'Send the raw message as Content-Type: message/rfc822, or the JSON body of POST /v1/messages. ?lang=ja answers in Japanese. Needs the scope messages:send.',
   querystring: { type: 'object', properties: { lang: { enum: ['en', 'ja'] } }, additionalProperties: false },
   response: { 200: postLintV1Response, '4xx': errorV1 },
 } as const
 
-const RAW_TYPES = ['message/rfc822', 'message/global', 'text/plain']
+/** Content types read as the raw message (RFC 5322; message/global is RFC 6532's UTF-8 form); anything else must be JSON. */
+export const RAW_MESSAGE_CONTENT_TYPES: readonly string[] = ['message/rfc822', 'message/global', 'text/plain']
 
 export function registerPostLintV1(app: FastifyInstance, deps: { store: ApiKeyStore; preflight?: Preflight; clock?: Clock; injector: { limits: { maxMessageBytes: number } } }): void {
   const preflight = deps.preflight ?? createPreflight()
   const clock = deps.clock ?? systemClock
   app.register(async (scope) => {
     // raw messages as bytes, in this route's scope only
-    scope.addContentTypeParser(RAW_TYPES, { parseAs: 'buffer', bodyLimit: deps.injector.limits.maxMessageBytes }, (_request, body, done) => done(null, body))
+    scope.addContentTypeParser([...RAW_MESSAGE_CONTENT_TYPES], { parseAs: 'buffer', bodyLimit: deps.injector.limits.maxMessageBytes }, (_request, body, done) => done(null, body))
     scope.post<{ Body: Buffer | PostMessagesV1Body; Querystring: { lang?: 'en' | 'ja' } }>('/v1/lint', {
       schema: postLintV1Schema,
       onRequest: async (request) => {

@@ -32,7 +32,7 @@ export const postReportsV1Response = {
 
 export const postReportsV1Schema = {
   summary: 'Store a DMARC aggregate or TLS-RPT report',
-  description: `The raw report as the body; Content-Type one of ${REPORT_CONTENT_TYPES.join(', ')}. 201 when stored, 200 when it was stored before.`,
+  description: `The raw report as the body; Content-Type one of ${REPORT_CONTENT_TYPES.join(', ')}. 201 when stored, 200 when it was stored before. Needs the scope reports:write.`,
   response: { 200: postReportsV1Response, 201: postReportsV1Response, '4xx': errorV1 },
 } as const
 
