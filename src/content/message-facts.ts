@@ -44,6 +44,15 @@ export interface Attachment {
   bytes(): Buffer
 }
 
+export interface HtmlPart {
+  readonly part: string
+  readonly html: string
+  /** the visible text (htmlToText) */
+  readonly text: string
+  /** <img> tags */
+  readonly imageCount: number
+}
+
 export interface MessageFacts {
   readonly message: ReadMessage
   readonly fields: readonly HeaderField[]
@@ -60,7 +69,7 @@ export interface MessageFacts {
    * last WORDING_WINDOW_CHARS of the visible text, in one scan
    */
   readonly phrases: ReadonlySet<string>
-  readonly htmlParts: readonly { readonly part: string; readonly html: string }[]
+  readonly htmlParts: readonly HtmlPart[]
   readonly links: readonly Link[]
   readonly imageCount: number
   readonly attachments: readonly Attachment[]
@@ -92,13 +101,15 @@ export function gatherFacts(message: ReadMessage, rules: ContentRules): MessageF
     attachments.push({ part, filename: part.filename ?? '', contentType: part.contentType, sizeBytes, bytes: () => decodeTransfer(body(), part.transferEncoding).bytes })
   }
 
-  const htmlParts: { part: string; html: string }[] = []
+  const htmlParts: HtmlPart[] = []
   const texts: string[] = [subject]
   for (const textPart of textParts) {
     if (textPart.text === undefined) continue
     if (textPart.kind === 'html') {
-      htmlParts.push({ part: textPart.part.path, html: textPart.text })
-      texts.push(htmlToText(textPart.text))
+      const html = textPart.text
+      const text = htmlToText(html)
+      htmlParts.push({ part: textPart.part.path, html, text, imageCount: html.match(IMAGE)?.length ?? 0 })
+      texts.push(text)
     } else texts.push(textPart.text)
   }
   // The whole visible text, lower-cased, is only needed by some checks (advertising mail, Japanese
@@ -109,13 +120,13 @@ export function gatherFacts(message: ReadMessage, rules: ContentRules): MessageF
   for (const match of wordingScanText(texts, textParts, visibleTextOf).matchAll(rules.phrasePattern)) phrases.add(match[0])
   const links: Link[] = []
   let imageCount = 0
-  for (const { part, html } of htmlParts) {
+  for (const { part, html, imageCount: images } of htmlParts) {
     for (const match of html.matchAll(ANCHOR)) {
       if (links.length >= MAX_LINKS) break
       const href = HREF.exec(match[1])
       if (href !== null) links.push({ href: decodeEntities(href[1] ?? href[2] ?? href[3] ?? '').trim(), text: htmlToText(match[2]).trim(), part })
     }
-    imageCount += html.match(/<img\b/gi)?.length ?? 0
+    imageCount += images
   }
   for (const textPart of textParts) {
     if (textPart.kind !== 'plain' || textPart.text === undefined || !textPart.text.includes('://')) continue
@@ -180,6 +191,7 @@ const ANCHOR = /<a\b([^>]*)>([\s\S]{0,2000}?)<\/a\s*>/gi
 const HREF = /\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))/i
 const BARE_URL = /\bhttps?:\/\/[^\s<>"'()[\]{}]+/gi
 const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/
+const IMAGE = /<img\b/gi
 
 function readTextPart(message: ReadMessage, part: MessagePart, kind: 'plain' | 'html'): TextPart {
   const body = message.text.slice(part.bodyStart, Math.min(part.bodyEnd, part.bodyStart + MAX_LINT_TEXT_BYTES * 2))
@@ -203,14 +215,25 @@ function isAsciiString(text: string): boolean {
   return !/[^\x00-\x7f]/.test(text)
 }
 
-/** HTML as the text a reader sees: no head, style or script, tags as spaces, entities decoded. */
+/**
+ * HTML as the text a reader sees: no head, style or script, tags as spaces, entities decoded,
+ * each run of white space one space. A step whose opening its text lacks is skipped, and a lone
+ * space (most of them, between words) is left alone rather than replaced by itself.
+ */
 export function htmlToText(html: string): string {
-  return decodeEntities(html
-    .replace(/<(head|style|script)\b[\s\S]*?<\/\1\s*>/gi, ' ')
-    .replace(/<!--[\s\S]*?-->/g, ' ')
-    .replace(/<[^>]*>/g, ' '))
-    .replace(/[ \t\r\n\u00a0]+/g, ' ')
+  let text = html
+  if (HIDDEN_ELEMENT_START.test(text)) text = text.replace(HIDDEN_ELEMENT, ' ')
+  if (text.includes('<!--')) text = text.replace(COMMENT, ' ')
+  if (text.includes('<')) text = text.replace(TAG, ' ')
+  return decodeEntities(text).replace(WHITE_SPACE_RUN, ' ')
 }
+
+const HIDDEN_ELEMENT = /<(head|style|script)\b[\s\S]*?<\/\1\s*>/gi
+const HIDDEN_ELEMENT_START = /<(?:head|style|script)\b/i
+const COMMENT = /<!--[\s\S]*?-->/g
+const TAG = /<[^>]*>/g
+/** /[ \t\r\n\u00a0]+/ as one space: a run of two or more, or one that is not already a space */
+const WHITE_SPACE_RUN = /[ \t\r\n\u00a0]{2,}|[\t\r\n\u00a0]/g
 
 const NAMED_ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', copy: '©', reg: '®', yen: '¥' }
 

@@ -1,6 +1,6 @@
 // HTML: a text/plain alternative, image-only mail, hidden text.
 import type { Hit } from '../finding.ts'
-import { htmlToText, type MessageFacts } from '../message-facts.ts'
+import type { MessageFacts } from '../message-facts.ts'
 import type { CheckContext } from './check.ts'
 
 /** Below this much visible text per image, mail reads as image-only (SpamAssassin HTML_IMAGE_ONLY_* start under 400 bytes of text; one logo over a short notice is fine). */
@@ -20,10 +20,9 @@ export function checkHtml(facts: MessageFacts, _context: CheckContext): Hit[] {
   const html = facts.textParts.filter((part) => part.kind === 'html')
   if (html.length === 0) return hits
   if (!facts.textParts.some((part) => part.kind === 'plain')) hits.push({ id: 'html.no-text-alternative', where: { part: html[0].part.path } })
-  for (const { part, html: source } of facts.htmlParts) {
+  for (const { part, html: source, text, imageCount: images } of facts.htmlParts) {
     const where = { part }
-    const images = source.match(/<img\b/gi)?.length ?? 0
-    const chars = images === 0 ? 0 : htmlToText(source).replace(/\s+/g, '').length
+    const chars = images === 0 ? 0 : visibleCharsOf(text)
     if (images > 0 && chars < MIN_TEXT_CHARS && chars < images * MIN_TEXT_CHARS_PER_IMAGE) hits.push({ id: 'html.image-only', where, vars: { images, chars } })
     const hidden = hiddenTextOf(source)
     if (hidden !== undefined) hits.push({ id: 'html.hidden-text', where, vars: { how: hidden } })
@@ -98,6 +97,13 @@ function isAsciiLetter(code: number): boolean {
 
 function isAsciiDigit(code: number): boolean {
   return code >= 48 && code <= 57
+}
+
+/** Characters of text but white space (\s). */
+function visibleCharsOf(text: string): number {
+  let count = 0
+  for (let index = 0; index < text.length; index++) if (!isSpace(text.charCodeAt(index))) count++
+  return count
 }
 
 /**
