@@ -162,5 +162,5 @@ test('an unknown route answers 404 listing the routes', async (t) => {
   const { app } = await setUp(t)
   const response = await app.inject({ method: 'GET', url: '/v2/messages' })
   assert.equal(response.statusCode, 404)
-  assert.match(response.json().error.message, /POST \/v1\/messages/)
+  assert.match(response.json().error.message, /POST \/v1\/messages, GET \/v1\/messages\/\{id\}.*POST \/v1\/lint/)
 })

@@ -9,7 +9,7 @@ import { registerGetDmarcReportV1, type DmarcSourceLookups } from './get-dmarc-r
 import { registerGetDomainCheckV1, type CheckSendingDomain } from './get-domain-check-v1.ts'
 import { registerGetMessageV1 } from './get-message-v1.ts'
 import { registerGetQueueV1 } from './get-queue-v1.ts'
-import { registerOpenApiV1 } from './openapi-v1.ts'
+import { buildOpenApiV1, registerOpenApiV1 } from './openapi-v1.ts'
 import { registerPostLintV1 } from './post-lint-v1.ts'
 import { registerPostMessagesV1 } from './post-messages-v1.ts'
 import { registerPostReportsV1 } from './post-reports-v1.ts'
@@ -66,8 +66,11 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   registerGetDmarcReportV1(app, { store: deps.store, clock: systemClock, dmarcSources: deps.dmarcSources })
   registerGetDomainCheckV1(app, deps)
   registerOpenApiV1(app, deps.version ?? '0.1.0')
+  // every route the document describes (a test keeps it whole), as "METHOD /path"
+  const routes = Object.entries(buildOpenApiV1(deps.version ?? '0.1.0').paths as Record<string, Record<string, unknown>>)
+    .flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`))
   app.setNotFoundHandler((request, reply) => {
-    const error = new ApiError(404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}: expected POST /v1/messages, GET /v1/messages/:id, GET /v1/queue or GET /v1/openapi.json`)
+    const error = new ApiError(404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}: expected one of ${routes.join(', ')}`)
     return reply.code(404).send(error.toBody())
   })
   app.setErrorHandler((error: FastifyError | ApiError | Error, request, reply) => {

@@ -51,6 +51,7 @@ export function buildOpenApiV1(version: string): Record<string, unknown> {
             401: errorResponse('no API key, or an unknown or revoked one'),
             403: errorResponse('the API key lacks messages:send'),
             413: errorResponse('the message is over the size limit'),
+            415: errorResponse('the body is not JSON: expected Content-Type: application/json'),
             422: errorResponse('well-formed but not acceptable: the From domain is not a sending domain of this account, or too many recipients'),
           },
         },
