@@ -116,8 +116,8 @@ export function gatherFacts(message: ReadMessage, rules: ContentRules): MessageF
   // text): made when first asked for, not on every message at injection.
   let visibleText: string | undefined
   const visibleTextOf = () => visibleText ??= texts.join('\n').toLowerCase()
-  const phrases = new Set<string>()
-  for (const match of wordingScanText(texts, textParts, visibleTextOf).matchAll(rules.phrasePattern)) phrases.add(match[0])
+  // match() with a global pattern: the matched strings only, without an array per match
+  const phrases = new Set<string>(wordingScanText(texts, textParts, visibleTextOf).match(rules.phrasePattern))
   const links: Link[] = []
   let imageCount = 0
   for (const { part, html, imageCount: images } of htmlParts) {
