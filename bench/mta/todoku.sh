@@ -73,7 +73,15 @@ stop)
   for _ in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
   ;;
 status)
-  queue 2>/dev/null || true
+  # the queue's counts, then CPU seconds (user+system) per thread name of todoku's process:
+  # MainThread (HTTP, SMTP, delivery), libuv-worker (DKIM's RSA/Ed25519 signing), todoku-store
+  # (the SQLite store), todoku-lint (the content preflight), V8Worker (garbage collection);
+  # since the process started (its start-up, ~0.5 s, is not in the harness's timed window)
+  threads=$(for t in /proc/"$(cat "$pidfile")"/task/*; do
+    read -r -a st < <(sed 's/^.*) //' "$t/stat")
+    echo "$(cat "$t/comm") $(( st[11] + st[12] ))"
+  done 2>/dev/null | awk '{cpu[$1] += $2} END {for (n in cpu) printf "%s%s\":%.2f", (i++ ? ",\"" : "\""), n, cpu[n] / 100}')
+  echo "$(queue 2>/dev/null || echo '{}') {\"threadCpuS\":{$threads}}"
   ;;
 *) echo "unknown command $cmd" >&2; exit 2 ;;
 esac

@@ -62,7 +62,7 @@ export function startLintThreads(options: LintThreadsOptions): LintThreads {
   for (let index = 0; index < options.threads; index++) threads.push(startThread())
 
   function startThread(): LintThread {
-    const thread: LintThread = { worker: new Worker(WORKER_URL, { workerData }), outstanding: 0, batch: [], batchBytes: 0, isSendScheduled: false, waiting: new Map() }
+    const thread: LintThread = { worker: new Worker(WORKER_URL, { workerData, name: 'todoku-lint' }), outstanding: 0, batch: [], batchBytes: 0, isSendScheduled: false, waiting: new Map() }
     // an idle thread does not keep the process alive; one holding messages does, until it answers
     thread.worker.unref()
     thread.worker.on('message', (answers: readonly LintAnswer[]) => {

@@ -55,7 +55,7 @@ interface Waiting {
  * travel together; message contents are copied once into one transferred buffer.
  */
 export async function openWorkerStore(file: string, clock: Clock, random: Random): Promise<Store> {
-  const worker = new Worker(WORKER_URL, { workerData: { file } satisfies WorkerStartData })
+  const worker = new Worker(WORKER_URL, { workerData: { file } satisfies WorkerStartData, name: 'todoku-store' })
   await new Promise<void>((resolve, reject) => {
     const onExit = (code: number): void => reject(new TodokuError(STORE_ERRORS.UNAVAILABLE, `opening the SQLite store at ${file}: its worker thread exited with code ${code} before opening it`))
     worker.once('error', reject)
