@@ -42,7 +42,7 @@ const run = spawnSync(process.execPath, [
 ], { stdio: 'inherit' })
 if (run.status !== 0) process.exit(run.status ?? 1)
 
-interface Row { label: string; run: number; ok: boolean; msgsPerS: number; injectMsgsPerS: number; sutCpuMsPerMsg: number; load1: number; e2eS: number }
+interface Row { label: string; run: number; ok: boolean; msgsPerS: number; injectMsgsPerS: number; sutCpuMsPerMsg: number; load1: number; e2eS: number; sutStatus?: string }
 const rows = readFileSync(out, 'utf8').slice(offset).split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as Row)
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b)
@@ -56,6 +56,18 @@ for (const { label } of contenders) {
   const own = byLabel(label)
   console.log(`  ${label}: ${range(own.map((r) => r.msgsPerS))} msgs/s delivered, accepted ${range(own.map((r) => r.injectMsgsPerS))} msgs/s, ` +
     `SUT CPU ${range(own.map((r) => r.sutCpuMsPerMsg), 2)} ms/msg; load average ${own.map((r) => r.load1.toFixed(1)).join(', ')}${own.every((r) => r.ok) ? '' : '  (NOT OK runs)'}`)
+}
+// todoku's CPU per thread (bench/mta/todoku.sh status), ms per message, median over the runs
+for (const { label } of contenders.slice(1)) {
+  const perThread = new Map<string, number[]>()
+  for (const row of byLabel(label)) {
+    const threads = /\{"threadCpuS":(\{[^}]*\})\}/.exec(row.sutStatus ?? '')
+    if (threads === null) continue
+    for (const [name, seconds] of Object.entries(JSON.parse(threads[1]) as Record<string, number>)) {
+      if (seconds > 0) perThread.set(name, [...perThread.get(name) ?? [], seconds * 1000 / n])
+    }
+  }
+  if (perThread.size > 0) console.log(`  ${label} CPU ms/msg by thread: ${[...perThread].sort((a, b) => median(b[1]) - median(a[1])).map(([name, ms]) => `${name} ${median(ms).toFixed(2)}`).join(', ')}`)
 }
 const postfix = byLabel(contenders[0].label)
 const ratios = (label: string) => byLabel(label).map((row, i) => row.msgsPerS / postfix[i].msgsPerS)
