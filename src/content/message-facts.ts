@@ -217,22 +217,27 @@ function isAsciiString(text: string): boolean {
 
 /**
  * HTML as the text a reader sees: no head, style or script, tags as spaces, entities decoded,
- * each run of white space one space. A step whose opening its text lacks is skipped, and a lone
- * space (most of them, between words) is left alone rather than replaced by itself.
+ * each run of white space one space. A step whose opening its text lacks is skipped.
  */
 export function htmlToText(html: string): string {
   let text = html
   if (HIDDEN_ELEMENT_START.test(text)) text = text.replace(HIDDEN_ELEMENT, ' ')
   if (text.includes('<!--')) text = text.replace(COMMENT, ' ')
-  if (text.includes('<')) text = text.replace(TAG, ' ')
-  return decodeEntities(text).replace(WHITE_SPACE_RUN, ' ')
+  text = text.replace(TAGS_AND_WHITE_SPACE, ' ')
+  // an entity may decode to white space (&nbsp;, &#10;) next to a space: join the runs again
+  return text.includes('&') ? decodeEntities(text).replace(WHITE_SPACE_RUN, ' ') : text
 }
 
 const HIDDEN_ELEMENT = /<(head|style|script)\b[\s\S]*?<\/\1\s*>/gi
 const HIDDEN_ELEMENT_START = /<(?:head|style|script)\b/i
 const COMMENT = /<!--[\s\S]*?-->/g
-const TAG = /<[^>]*>/g
-/** /[ \t\r\n\u00a0]+/ as one space: a run of two or more, or one that is not already a space */
+/**
+ * Tags (<[^>]*>) and white space ([ \t\r\n\u00a0]) next to each other as one space: what turning
+ * each tag into a space and then each run of white space into one would give. A lone space
+ * (most of them, between words) is left alone rather than replaced by itself.
+ */
+const TAGS_AND_WHITE_SPACE = /(?:[ \t\r\n\u00a0]|<[^>]*>){2,}|[\t\r\n\u00a0]|<[^>]*>/g
+/** /[ \t\r\n\u00a0]+/ as one space, likewise leaving a lone space alone */
 const WHITE_SPACE_RUN = /[ \t\r\n\u00a0]{2,}|[\t\r\n\u00a0]/g
 
 const NAMED_ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', copy: '©', reg: '®', yen: '¥' }
