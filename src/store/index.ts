@@ -1,6 +1,6 @@
 /**
  * store/: the durable state behind one port (messages, the recipient queue, attempts,
- * events, sending domains, API keys), split in parts; `openSqliteStore` is the embedded
+ * events, sending domains, API keys, retention), split in parts; `openSqliteStore` is the embedded
  * implementation, and `runStoreConformance` (./conformance.ts) the suite every one passes.
  */
 export type { Store } from './store.ts'
@@ -27,6 +27,7 @@ export {
   type ReportStore, type NewDmarcReport, type DmarcPolicyPublished, type DmarcRecord, type SavedReport, type DmarcReportSummary,
   type StoredDmarcRecord, type ReportQuery, type NewTlsReport, type TlsPolicyResult, type StoredTlsPolicyResult,
 } from './report-store.ts'
+export { type RetentionStore, type PruneRequest, type PruneResult } from './retention-store.ts'
 export { RecipientState, RECIPIENT_STATES } from './recipient-state.ts'
 export { STORE_ERRORS } from './errors.ts'
 export { openSqliteStore, type SqliteStoreOptions } from './sqlite/open-sqlite-store.ts'

@@ -5,7 +5,9 @@ export interface NewMessage {
   readonly tenantId: string
   /**
    * The client's `Idempotency-Key`, unique per tenant: a second insert with the same key
-   * stores nothing and answers the first insert's ids. Keys are kept as long as the message.
+   * stores nothing and answers the first insert's ids. A key is kept until retention forgets
+   * it (`RetentionStore.prune`; `todoku serve` forgets keys a day old by default, config
+   * `retention.idempotencyKeysMs`) or its message is pruned; an insert with the key after that queues a new message.
    */
   readonly idempotencyKey?: string
   /** envelope sender (MAIL FROM) as given; '' for the null sender */

@@ -77,8 +77,8 @@ export function createSqliteMessageStore(context: SqliteContext): SqliteMessageS
   const writeEvent = createEventWriter(context)
   const findByIdempotencyKey = db.prepare('SELECT id FROM messages WHERE tenant_id = ? AND idempotency_key = ?')
   const insertMessageRow = db.prepare(
-    `INSERT INTO messages (id, tenant_id, idempotency_key, mail_from, sending_domain, pool, tags, metadata, size_bytes, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO messages (id, tenant_id, idempotency_key, mail_from, sending_domain, pool, tags, metadata, size_bytes, created_at, open_recipients)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
   const insertContent = db.prepare('INSERT INTO message_contents (message_id, content) VALUES (?, ?)')
   const insertRecipient = db.prepare(
@@ -117,6 +117,7 @@ export function createSqliteMessageStore(context: SqliteContext): SqliteMessageS
       JSON.stringify(message.metadata ?? {}),
       message.content.byteLength,
       nowMs,
+      message.recipients.length,
     )
     insertContent.run(messageId, message.content)
     const dueAtMs = message.sendAtMs ?? nowMs

@@ -8,6 +8,7 @@ import { createSqliteEventStore } from './event-store.ts'
 import { createSqliteMessageStore } from './message-store.ts'
 import { createSqliteQueueStore } from './queue-store.ts'
 import { createSqliteReportStore } from './report-store.ts'
+import { createSqliteRetentionStore } from './retention-store.ts'
 import { migrate } from './schema.ts'
 import { openWorkerStore } from './worker-store.ts'
 
@@ -62,6 +63,7 @@ function openMainThreadStore(file: string, clock: Clock, random: Random): Store 
     ...createSqliteDomainStore(context),
     ...createSqliteApiKeyStore(context),
     ...createSqliteReportStore(context),
+    ...createSqliteRetentionStore(context),
     async close() {
       if (isClosed) return
       flushPendingInserts()

@@ -2,7 +2,7 @@ import { TodokuError } from '../../core/index.ts'
 import { STORE_ERRORS } from '../errors.ts'
 import type { AttemptDetails } from '../message-store.ts'
 import type { ClaimedGroup, ClaimedRecipient, QueueCounts, QueueStore, RecipientOutcome } from '../queue-store.ts'
-import { RECIPIENT_STATES, type RecipientState } from '../recipient-state.ts'
+import { RECIPIENT_STATES, RecipientState } from '../recipient-state.ts'
 import { describeWriteError, inTransaction, type SqliteContext } from './connection.ts'
 import { createEventWriter } from './event-store.ts'
 import { toMessageFields, type MessageRow } from './message-store.ts'
@@ -39,6 +39,11 @@ export function createSqliteQueueStore(context: SqliteContext): QueueStore {
     `UPDATE recipients SET state = ?, attempt_count = attempt_count + ?, next_attempt_at = coalesce(?, next_attempt_at),
        lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
      WHERE id = ? AND (state IN ('queued', 'deferred') OR (state = 'leased' AND lease_owner = ?))`,
+  )
+  // The outcome that makes a message's last open recipient final finishes the message (retention's clock starts).
+  const closeRecipient = db.prepare(
+    `UPDATE messages SET open_recipients = open_recipients - 1, finished_at = CASE WHEN open_recipients = 1 THEN ? ELSE finished_at END
+     WHERE id = ?`,
   )
   const insertAttempt = db.prepare(
     `INSERT INTO attempts (recipient_id, at, outcome, egress_ip, egress_name, mx_host, reply_code, enhanced_status, reply_text,
@@ -121,6 +126,7 @@ export function createSqliteQueueStore(context: SqliteContext): QueueStore {
               continue
             }
             applied++
+            if (RecipientState.isFinal(outcome.kind)) closeRecipient.run(nowMs, owners.message_id)
             writeEvent({
               type: outcome.kind,
               atMs: outcome.attempt?.atMs ?? nowMs,

@@ -212,6 +212,28 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE dkim_keys ADD COLUMN retire_at INTEGER;
     `,
   },
+  {
+    version: 4,
+    description: 'retention: when each message finished (its last recipient final), and the indexes pruning reads',
+    sql: `
+      -- open_recipients counts the message's recipients not yet final; the outcome that makes the
+      -- last one final sets finished_at (its updated_at). Pruning reads finished_at through an
+      -- index instead of grouping every recipient by message.
+      ALTER TABLE messages ADD COLUMN open_recipients INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE messages ADD COLUMN finished_at INTEGER;
+      UPDATE messages SET open_recipients = (
+        SELECT count(*) FROM recipients r WHERE r.message_id = messages.id AND r.state IN ('queued', 'leased', 'deferred')
+      );
+      UPDATE messages SET finished_at = (SELECT max(r.updated_at) FROM recipients r WHERE r.message_id = messages.id)
+      WHERE open_recipients = 0;
+      CREATE INDEX messages_finished ON messages (finished_at) WHERE finished_at IS NOT NULL;
+      -- Only messages that have a key: the index empties as keys are forgotten.
+      CREATE INDEX messages_idempotency_age ON messages (created_at) WHERE idempotency_key IS NOT NULL;
+      -- Written per event, but in time order (appended at the right edge); without it each prune
+      -- would walk the whole log to find nothing.
+      CREATE INDEX events_at ON events (at);
+    `,
+  },
 ]
 
 /** Bring the database up to the last migration, each step in its own transaction. */

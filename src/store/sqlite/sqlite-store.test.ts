@@ -93,3 +93,54 @@ test('answers a caller whose content buffer it was given without taking the buff
   assert.deepEqual(await store.getMessageContent(first.messageId), content)
   assert.deepEqual(await store.getMessageContent(second.messageId), content)
 })
+
+test('prunes every row of a finished message: content, recipients, attempts', async (t) => {
+  const path = join(root, 'prune-rows.db')
+  const clock = createManualClock(1_000)
+  const store = await openSqliteStore({ path, clock, random: systemRandom })
+  t.after(() => store.close())
+  const keep = await store.insertMessage({ tenantId: 't', mailFrom: '', sendingDomain: 'x.test', recipients: [{ address: 'k@y.test' }], content: new Uint8Array(3) })
+  const prune = await store.insertMessage({ tenantId: 't', mailFrom: '', sendingDomain: 'x.test', recipients: [{ address: 'a@y.test' }, { address: 'b@z.test' }], content: new Uint8Array(3) })
+  const groups = await store.claimDue(1_000, { limit: 10, leaseMs: 1_000, owner: 'n' })
+  const outcomes = groups.flatMap((g) => g.recipients).map((r) => ({ recipientId: r.id, kind: r.address === 'k@y.test' ? 'deferred' as const : 'delivered' as const, nextAttemptAtMs: 5_000, attempt: { atMs: 1_000, replyCode: '250', transcript: 'S: 250 OK' } }))
+  await store.recordOutcomes('n', outcomes)
+  clock.advance(10)
+  assert.equal((await store.prune({ finishedBeforeMs: clock.now(), limit: 10 })).messages, 1)
+  const db = new DatabaseSync(path, { readOnly: true })
+  t.after(() => db.close())
+  const rowsOf = (sql: string, id: string) => (db.prepare(sql).get(id) as { n: number }).n
+  for (const [messageId, expected] of [[prune.messageId, 0], [keep.messageId, 1]] as const) {
+    assert.equal(rowsOf('SELECT count(*) AS n FROM messages WHERE id = ?', messageId), expected)
+    assert.equal(rowsOf('SELECT count(*) AS n FROM message_contents WHERE message_id = ?', messageId), expected)
+    assert.equal(rowsOf('SELECT count(*) AS n FROM recipients WHERE message_id = ?', messageId), expected)
+  }
+  assert.deepEqual(db.prepare('SELECT recipient_id FROM attempts').all().map((row) => row.recipient_id), [keep.recipients[0].id], 'only the kept message’s attempt stays')
+})
+
+test('migrating to version 4 works out which existing messages are finished, and since when', async (t) => {
+  const path = join(root, 'v3.db')
+  const db = new DatabaseSync(path)
+  db.exec('CREATE TABLE schema_version (version INTEGER NOT NULL)')
+  for (const migration of MIGRATIONS.filter((m) => m.version <= 3)) {
+    db.exec(migration.sql)
+    db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(migration.version)
+  }
+  const message = db.prepare(`INSERT INTO messages (id, tenant_id, mail_from, sending_domain, tags, metadata, size_bytes, created_at) VALUES (?, 't', '', 'x.test', '[]', '{}', 3, 100)`)
+  const content = db.prepare('INSERT INTO message_contents (message_id, content) VALUES (?, ?)')
+  const recipient = db.prepare(`INSERT INTO recipients (id, message_id, position, address, domain, state, next_attempt_at, updated_at) VALUES (?, ?, ?, 'a@y.test', 'y.test', ?, 100, ?)`)
+  for (const [id, states] of [['done', ['delivered', 'failed']], ['open', ['delivered', 'deferred']], ['late', ['expired', 'delivered']]] as const) {
+    message.run(id)
+    content.run(id, new Uint8Array(3))
+    states.forEach((state, position) => recipient.run(`${id}-${position}`, id, position, state, id === 'late' ? 5_000 + position : 200 + position))
+  }
+  db.close()
+  const clock = createManualClock(10_000)
+  const store = await openSqliteStore({ path, clock, random: systemRandom, thread: 'main' })
+  t.after(() => store.close())
+  assert.equal((await store.prune({ finishedBeforeMs: 1_000, limit: 10 })).messages, 1)
+  assert.equal(await store.getMessage('done'), undefined)
+  assert.ok(await store.getMessage('late'), 'finished at its last recipient’s time, after the cutoff')
+  await store.recordOutcomes('n', [{ recipientId: 'open-1', kind: 'failed', attempt: { atMs: 10_000, replyCode: '550' } }])
+  assert.equal((await store.prune({ finishedBeforeMs: 10_001, limit: 10 })).messages, 2)
+  assert.equal(await store.getMessage('open'), undefined)
+})

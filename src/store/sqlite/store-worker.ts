@@ -15,6 +15,7 @@ import { createSqliteEventStore } from './event-store.ts'
 import { checkNewMessage, createSqliteMessageStore } from './message-store.ts'
 import { createSqliteQueueStore } from './queue-store.ts'
 import { createSqliteReportStore } from './report-store.ts'
+import { createSqliteRetentionStore } from './retention-store.ts'
 import { migrate } from './schema.ts'
 import {
   WRITE_OPERATIONS, collectTransferables, serializeError,
@@ -81,6 +82,7 @@ function serve(db: DatabaseSync): void {
     ...createSqliteDomainStore(context),
     ...createSqliteApiKeyStore(context),
     ...createSqliteReportStore(context),
+    ...createSqliteRetentionStore(context),
   }
   const begin = db.prepare('BEGIN IMMEDIATE')
   const commit = db.prepare('COMMIT')

@@ -45,7 +45,7 @@ export interface WorkerStartData {
 export const WRITE_OPERATIONS: ReadonlySet<string> = new Set<StoreOperation | 'close'>([
   'insertMessage', 'claimDue', 'recordOutcomes', 'releaseLeases', 'releaseExpiredLeases',
   'appendEvents', 'putDomain', 'deleteDomain', 'createApiKey', 'revokeApiKey',
-  'saveDmarcReport', 'saveTlsReport',
+  'saveDmarcReport', 'saveTlsReport', 'prune',
 ])
 
 /** How many ids an operation may make: an insert one for the message, and one per recipient and per `queued` event. */

@@ -41,6 +41,7 @@ const OPERATIONS: readonly StoreOperation[] = [
   'putDomain', 'getDomain', 'listDomains', 'deleteDomain',
   'createApiKey', 'findApiKeyByTokenHash', 'listApiKeys', 'revokeApiKey',
   'saveDmarcReport', 'listDmarcReports', 'listDmarcRecords', 'saveTlsReport', 'listTlsPolicyResults',
+  'prune',
 ]
 
 interface Waiting {
