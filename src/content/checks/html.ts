@@ -22,7 +22,7 @@ export function checkHtml(facts: MessageFacts, _context: CheckContext): Hit[] {
   if (!facts.textParts.some((part) => part.kind === 'plain')) hits.push({ id: 'html.no-text-alternative', where: { part: html[0].part.path } })
   for (const { part, html: source, text, imageCount: images } of facts.htmlParts) {
     const where = { part }
-    const chars = images === 0 ? 0 : visibleCharsOf(text)
+    const chars = images === 0 ? 0 : text.replace(/\s+/g, '').length
     if (images > 0 && chars < MIN_TEXT_CHARS && chars < images * MIN_TEXT_CHARS_PER_IMAGE) hits.push({ id: 'html.image-only', where, vars: { images, chars } })
     const hidden = hiddenTextOf(source)
     if (hidden !== undefined) hits.push({ id: 'html.hidden-text', where, vars: { how: hidden } })
@@ -34,7 +34,8 @@ export function checkHtml(facts: MessageFacts, _context: CheckContext): Hit[] {
 function hiddenTextOf(html: string): string | undefined {
   // no element styles or colours itself when the words appear nowhere: skip the walk over every tag
   if (!/style|color/i.test(html)) return undefined
-  const hasBackground = /\bbgcolor\s*=|background(?:-color)?\s*:/i.test(html)
+  // whether anything sets a background: looked for only when white text is found
+  let hasBackground: boolean | undefined
   for (const { attributes, following } of openingTags(html)) {
     // only an element that styles or colours itself can hide its text, and only with these words
     if (attributes.length < 6 || !/style|color/i.test(attributes) || !HIDING_WORDS.test(attributes)) continue
@@ -45,7 +46,7 @@ function hiddenTextOf(html: string): string | undefined {
     const color = /(?:^|;)\s*color\s*:\s*([^;!]+)/i.exec(css)?.[1]?.trim() ?? /\bcolor\s*=\s*["']?([^"'\s>]+)/i.exec(attributes)?.[1]
     const background = /background(?:-color)?\s*:\s*([^;!]+)/i.exec(css)?.[1]?.trim() ?? /\bbgcolor\s*=\s*["']?([^"'\s>]+)/i.exec(attributes)?.[1]
     if (color !== undefined && background !== undefined && color.toLowerCase() === background.toLowerCase()) return `text colour equal to its background (${color})`
-    if (color !== undefined && background === undefined && WHITE.test(color) && !hasBackground) return 'white text on the default white background'
+    if (color !== undefined && background === undefined && WHITE.test(color) && !(hasBackground ??= /\bbgcolor\s*=|background(?:-color)?\s*:/i.test(html))) return 'white text on the default white background'
   }
   return undefined
 }
@@ -97,13 +98,6 @@ function isAsciiLetter(code: number): boolean {
 
 function isAsciiDigit(code: number): boolean {
   return code >= 48 && code <= 57
-}
-
-/** Characters of text but white space (\s). */
-function visibleCharsOf(text: string): number {
-  let count = 0
-  for (let index = 0; index < text.length; index++) if (!isSpace(text.charCodeAt(index))) count++
-  return count
 }
 
 /**

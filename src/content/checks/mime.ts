@@ -1,6 +1,6 @@
 // MIME conformance: structure and boundaries, transfer encodings, 8-bit content, charsets.
 import type { Hit } from '../finding.ts'
-import type { MessageFacts } from '../message-facts.ts'
+import type { MessageFacts, TextPart } from '../message-facts.ts'
 import type { MessagePart } from '../read-message.ts'
 import type { CheckContext } from './check.ts'
 
@@ -57,7 +57,7 @@ export function checkMime(facts: MessageFacts, _context: CheckContext): Hit[] {
     } else if ((encoding === '8bit' || encoding === 'binary') && !hasMimeVersion && hasHighBytes) {
       hits.push({ id: 'mime.8bit-without-mime', where, vars: { part: label, encoding: `${encoding} without MIME-Version` } })
     }
-    if (encoding === 'base64' && !BASE64_BODY.test(body.length > MAX_BASE64_CHECK_CHARS ? body.slice(0, MAX_BASE64_CHECK_CHARS) : body)) {
+    if (encoding === 'base64' && !isCleanBase64(body, textPart)) {
       hits.push({ id: 'mime.transfer-encoding-invalid', where, vars: { part: label, encoding, problem: 'characters outside the base64 alphabet' } })
     }
   })
@@ -77,6 +77,12 @@ export function checkMime(facts: MessageFacts, _context: CheckContext): Hit[] {
     else hits.push({ id: 'mime.charset-undecodable', where, vars: { part: label, charset: text.charset } })
   }
   return hits
+}
+
+/** Whether a base64 body (its first MAX_BASE64_CHECK_CHARS) holds only the base64 alphabet. A text part's whole body went through the same test when it was decoded. */
+function isCleanBase64(body: string, textPart: TextPart | undefined): boolean {
+  if (textPart !== undefined && body.length <= MAX_BASE64_CHECK_CHARS) return textPart.transferProblem === undefined
+  return BASE64_BODY.test(body.length > MAX_BASE64_CHECK_CHARS ? body.slice(0, MAX_BASE64_CHECK_CHARS) : body)
 }
 
 function unknownCharset(charset: string): boolean {
