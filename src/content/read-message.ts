@@ -68,8 +68,11 @@ export const MAX_LINE_OCTETS = 998
 
 export function readMessage(input: Uint8Array): ReadMessage {
   const bytes = Buffer.from(input.buffer, input.byteOffset, Math.min(input.byteLength, MAX_LINT_MESSAGE_BYTES))
-  let binary = bytes.toString('latin1')
-  const usesCrlf = binary.includes('\r\n')
+  const raw = bytes.toString('latin1')
+  const usesCrlf = raw.includes('\r\n')
+  const text = usesCrlf ? raw.replace(/\r\n/g, '\n') : raw
+  // a CR still there once the CRLF pairs are gone is a bare one: only then look for one line by line
+  const hasBareCr = text.includes('\r')
   const longHeaderLines: number[] = []
   const longBodyLines: number[] = []
   const bareCrLines: number[] = []
@@ -79,15 +82,14 @@ export function readMessage(input: Uint8Array): ReadMessage {
   let inHeader = true
   let start = 0
   let line = 1
-  const hasCr = binary.includes('\r')
-  while (start <= binary.length) {
-    let end = binary.indexOf('\n', start)
+  while (start <= raw.length) {
+    let end = raw.indexOf('\n', start)
     const last = end === -1
-    if (last) end = binary.length
-    const contentEnd = !last && end > start && binary.charCodeAt(end - 1) === 13 ? end - 1 : end
+    if (last) end = raw.length
+    const contentEnd = !last && end > start && raw.charCodeAt(end - 1) === 13 ? end - 1 : end
     if (!last && usesCrlf && contentEnd === end) bareLfLines.push(line)
-    if (hasCr) {
-      const cr = binary.indexOf('\r', start)
+    if (hasBareCr) {
+      const cr = raw.indexOf('\r', start)
       if (cr !== -1 && cr < contentEnd) bareCrLines.push(line)
     }
     if (contentEnd - start > MAX_LINE_OCTETS) (inHeader ? longHeaderLines : longBodyLines).push(line)
@@ -97,7 +99,6 @@ export function readMessage(input: Uint8Array): ReadMessage {
     line++
     lineStarts.push(start)
   }
-  if (usesCrlf) binary = binary.replace(/\r\n/g, '\n')
 
   const lineOf = (offset: number): number => {
     let low = 0
@@ -115,9 +116,9 @@ export function readMessage(input: Uint8Array): ReadMessage {
   const budget = { parts: 0 }
   let messageStart = 0
   // An mbox envelope line ("From MAILER-DAEMON Thu Apr 29 23:34:45 2004") opens many saved mails: it is no header field.
-  if (binary.startsWith('From ')) messageStart = binary.indexOf('\n') + 1 || binary.length
-  const root = readPart(binary, messageStart, binary.length, '', 0, [], issues, budget, lineOf)
-  return { text: binary, sizeBytes: input.byteLength, usesCrlf, root, longHeaderLines, longBodyLines, bareCrLines, bareLfLines, issues, lineOf }
+  if (text.startsWith('From ')) messageStart = text.indexOf('\n') + 1 || text.length
+  const root = readPart(text, messageStart, text.length, '', 0, [], issues, budget, lineOf)
+  return { text, sizeBytes: input.byteLength, usesCrlf, root, longHeaderLines, longBodyLines, bareCrLines, bareLfLines, issues, lineOf }
 }
 
 /** RFC 5322 §3.6.8: field names are printable US-ASCII except colon. */
