@@ -11,7 +11,7 @@ import { createNodeResolver, type Resolver } from './dns/index.ts'
 import { createInjector } from './injection/index.ts'
 import { createClamdScanner, createPreflight, createSpamdScanner, policyFromLists, type ContentScanner, type Preflight, type PreflightPolicy } from './content/index.ts'
 import { createJsonLog, LOG_LEVELS, type Log, type LogLevel } from './log/index.ts'
-import { openSqliteStore, type Store } from './store/index.ts'
+import { openSqliteStore, startRetentionPruner, type Store } from './store/index.ts'
 import { startApi } from './api/index.ts'
 import { startDomainDoctor } from './checks/index.ts'
 import { createPtrCache, loadReportSenders } from './reports/index.ts'
@@ -105,6 +105,9 @@ export async function startTodoku(config: TodokuConfig, overrides: TodokuOverrid
     }
   }
   try {
+    // retention: old finished messages, events and idempotency keys pruned each retention.intervalMs
+    const pruner = startRetentionPruner({ store, clock, log, policy: config.retention, intervalMs: config.retention.intervalMs })
+    closers.push(() => pruner.stop())
     const mtaSts = config.mtaSts.enabled
       ? createMtaStsPolicyCache({
         dns,

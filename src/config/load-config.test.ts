@@ -143,3 +143,13 @@ test('docs/config.md is what the schema generates (run `todoku config --docs > d
   const { readFileSync } = await import('node:fs')
   assert.equal(readFileSync(new URL('../../docs/config.md', import.meta.url), 'utf8'), renderConfigDocs())
 })
+
+test('retention keeps finished messages and events 30 days and idempotency keys a day, prunes hourly, and takes 0 for forever', () => {
+  const defaults = loadConfig({ cwd: '/srv/todoku' }).retention
+  assert.deepEqual(defaults, { finishedMessagesMs: 30 * 86_400_000, eventsMs: 30 * 86_400_000, idempotencyKeysMs: 86_400_000, intervalMs: 3_600_000 })
+  const config = loadConfig({ file: 'config.toml', text: '[retention]\nfinishedMessagesMs = "90d"\neventsMs = 0\nidempotencyKeysMs = "12h"\n' })
+  assert.deepEqual(config.retention, { finishedMessagesMs: 90 * 86_400_000, eventsMs: 0, idempotencyKeysMs: 43_200_000, intervalMs: 3_600_000 })
+  const problems = problemsOf(() => loadConfig({ file: 'config.toml', text: '[retention]\nintervalMs = "10ms"\n' }))
+  assert.equal(problems.length, 1)
+  assert.match(problems[0], /retention\.intervalMs/)
+})

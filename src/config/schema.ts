@@ -106,6 +106,12 @@ export const CONFIG_SCHEMA = {
     spfInclude: optional(string({ description: 'a domain whose SPF record lists every egress IP, for senders to `include:` instead of ip4:/ip6: terms', pattern: HOST_NAME, expected: 'a domain name' }), '(ip4:/ip6: of egress.sources)'),
     dnsblFile: optional(path({ description: 'the DNS blocklists to query (format of data/dnsbl.toml)' }), '(data/dnsbl.toml)'),
   },
+  retention: {
+    finishedMessagesMs: duration({ description: 'a message whose every recipient is delivered, failed or expired is deleted (content, recipients, attempts with their transcripts) this long after its last recipient’s outcome; a message with a recipient still queued or deferred is never deleted. `0`: kept forever', default: 30 * 86_400_000 }),
+    eventsMs: duration({ description: 'events (what happened to each message and recipient: queued, delivered, bounced, complained…, and domain check changes) are deleted this long after they happened, whether or not their message is still kept. `0`: kept forever', default: 30 * 86_400_000 }),
+    idempotencyKeysMs: duration({ description: 'an `Idempotency-Key` is forgotten this long after its message was queued (the message stays); the same key then queues a new message. A key also goes with its message. `0`: kept as long as the message', default: 86_400_000 }),
+    intervalMs: duration({ description: '`todoku serve` deletes what is past these times this often, in batches of a few hundred rows', default: 3_600_000, min: 1_000 }),
+  },
   log: {
     level: oneOf<LogLevel>(LOG_LEVELS, { description: 'lowest level written to stdout as JSON lines', default: 'info' }),
   },

@@ -28,6 +28,10 @@ export {
   type StoredDmarcRecord, type ReportQuery, type NewTlsReport, type TlsPolicyResult, type StoredTlsPolicyResult,
 } from './report-store.ts'
 export { type RetentionStore, type PruneRequest, type PruneResult } from './retention-store.ts'
+export {
+  PRUNE_BATCH_LIMIT, pruneCutoffsOf, startRetentionPruner,
+  type RetentionPolicy, type RetentionPruner, type RetentionPrunerDeps, type PruneRound,
+} from './retention-pruner.ts'
 export { RecipientState, RECIPIENT_STATES } from './recipient-state.ts'
 export { STORE_ERRORS } from './errors.ts'
 export { openSqliteStore, type SqliteStoreOptions } from './sqlite/open-sqlite-store.ts'
