@@ -116,8 +116,7 @@ export function gatherFacts(message: ReadMessage, rules: ContentRules): MessageF
   // text): made when first asked for, not on every message at injection.
   let visibleText: string | undefined
   const visibleTextOf = () => visibleText ??= texts.join('\n').toLowerCase()
-  // match() with a global pattern: the matched strings only, without an array per match
-  const phrases = new Set<string>(wordingScanText(texts, textParts, visibleTextOf).match(rules.phrasePattern))
+  const phrases = rules.findPhrases(wordingScanText(texts, textParts, visibleTextOf))
   const links: Link[] = []
   let imageCount = 0
   for (const { part, html, imageCount: images } of htmlParts) {

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { parse } from 'smol-toml'
 import { TodokuError } from '../core/index.ts'
 import type { Severity } from './finding.ts'
+import { compilePhraseFinder, type PhraseFinder } from './phrase-finder.ts'
 
 export const DEFAULT_CONTENT_RULES_DIR = fileURLToPath(new URL('../../data/content-rules/', import.meta.url))
 
@@ -43,8 +44,8 @@ export interface ContentRules {
   readonly macroExtensions: ReadonlySet<string>
   readonly decoyExtensions: ReadonlySet<string>
   readonly archiveExtensions: ReadonlySet<string>
-  /** every phrase of every list in one pattern (global), longest first: the text is scanned once */
-  readonly phrasePattern: RegExp
+  /** the phrases of every list a (lower-cased) text holds, found in one scan */
+  readonly findPhrases: PhraseFinder
 }
 
 const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info']
@@ -105,14 +106,13 @@ export function loadContentRules(dir: string = DEFAULT_CONTENT_RULES_DIR): Conte
   const optOut = lower(list(wording, 'wording.toml', 'opt_out', 'phrases'))
   const advertising = lower(list(wording, 'wording.toml', 'advertising', 'phrases'))
   const contact = lower(list(wording, 'wording.toml', 'contact', 'phrases'))
-  const phrases = [...new Set([...urgent, ...optOut, ...advertising, ...contact])].sort((a, b) => b.length - a.length)
   return {
     checks,
     urgent,
     optOut,
     advertising,
     contact,
-    phrasePattern: new RegExp(phrases.map((phrase) => phrase.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g'),
+    findPhrases: compilePhraseFinder([...urgent, ...optOut, ...advertising, ...contact]),
     postalAddress,
     shorteners: new Set(lower(list(domains, 'domains.toml', 'shorteners', 'hosts'))),
     secondLevelSuffixes: new Set(lower(list(domains, 'domains.toml', 'second_level', 'suffixes'))),
