@@ -11,7 +11,7 @@ import { idempotencyKeyHeader, postMessagesV1Body, postMessagesV1Response, type 
 export const postMessagesV1Schema = {
   summary: 'Queue a message',
   description: 'Checks the message (addresses, sender domain, size), stores it durably and answers with per-recipient ids. ' +
-    'An Idempotency-Key makes retries safe: a repeat answers the first message\'s ids and stores nothing.',
+    'An Idempotency-Key makes retries safe: a repeat within retention.idempotencyKeysMs (default one day) answers the first message\'s ids and stores nothing.',
   body: postMessagesV1Body,
   headers: idempotencyKeyHeader,
   response: { 202: postMessagesV1Response, '4xx': errorV1 },
