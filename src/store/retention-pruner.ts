@@ -58,11 +58,15 @@ export interface RetentionPruner {
 }
 
 /**
- * Starts pruning every `intervalMs` (first round after one interval, like the domain monitor);
+ * Starts pruning every `intervalMs`, the first round FIRST_ROUND_AFTER_MS after the start (or
+ * one interval, when shorter), so a process restarted more often than the interval still prunes;
  * the timer doesn't keep the process alive. Each round takes its cutoffs from the clock once,
  * calls `prune` until it says nothing more remains, yielding to the event loop between calls,
  * and logs `store.pruned` with its counts, or `store.prune_failed` (the next round tries again).
  */
+/** The first round waits this long after the start: not in the start-up's busiest minute. */
+const FIRST_ROUND_AFTER_MS = 60_000
+
 export function startRetentionPruner(deps: RetentionPrunerDeps): RetentionPruner {
   const limit = deps.batchLimit ?? PRUNE_BATCH_LIMIT
   const isKeptForever = Object.keys(pruneCutoffsOf(deps.policy, 0)).length === 0
@@ -101,15 +105,15 @@ export function startRetentionPruner(deps: RetentionPrunerDeps): RetentionPruner
     return round
   }
 
-  const schedule = () => {
+  const schedule = (afterMs: number) => {
     if (isStopped || isKeptForever) return
     timer = setTimeout(() => {
-      void runOnce().finally(schedule)
-    }, deps.intervalMs)
+      void runOnce().finally(() => schedule(deps.intervalMs))
+    }, afterMs)
     timer.unref()
   }
 
-  schedule()
+  schedule(Math.min(FIRST_ROUND_AFTER_MS, deps.intervalMs))
   return {
     runOnce,
     async stop() {
