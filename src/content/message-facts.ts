@@ -1,7 +1,7 @@
 // Facts about a message that several checks read, worked out once: the From mailboxes, the
 // decoded text and HTML, links, images and attachments.
 import { isAscii } from 'node:buffer'
-import { decodeBytes, decodeEncodedWords, decodeTransfer, isKnownCharset, normalizeCharset } from './decode-body.ts'
+import { decodeBytes, decodeEncodedWords, decodeTransfer, isKnownCharset, normalizeCharset, transferBytes } from './decode-body.ts'
 import { MAX_LINKS, MAX_LINT_TEXT_BYTES, WORDING_WINDOW_CHARS } from './limits.ts'
 import { leavesOf, type HeaderField, type MessagePart, type ReadMessage } from './read-message.ts'
 import type { ContentRules } from './rules.ts'
@@ -98,7 +98,7 @@ export function gatherFacts(message: ReadMessage, rules: ContentRules): MessageF
     const body = () => message.text.slice(part.bodyStart, part.bodyEnd)
     const length = part.bodyEnd - part.bodyStart
     const sizeBytes = part.transferEncoding === 'base64' ? Math.floor(length * 3 / 4 * 76 / 78) : length
-    attachments.push({ part, filename: part.filename ?? '', contentType: part.contentType, sizeBytes, bytes: () => decodeTransfer(body(), part.transferEncoding).bytes })
+    attachments.push({ part, filename: part.filename ?? '', contentType: part.contentType, sizeBytes, bytes: () => transferBytes(body(), part.transferEncoding) })
   }
 
   const htmlParts: HtmlPart[] = []
