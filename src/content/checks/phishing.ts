@@ -20,33 +20,57 @@ const SHOWN_HOST = /^(?:https?:\/\/)?((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z
 
 export function checkLinks(facts: MessageFacts, context: CheckContext): Hit[] {
   const hits: Hit[] = []
-  const { rules } = context
   const seenShorteners = new Set<string>()
   const seenIps = new Set<string>()
+  // newsletters repeat their links (a shop link under every item): each distinct one is judged once
+  const verdicts = new Map<string, LinkVerdict | undefined>()
   for (const link of facts.links) {
-    const host = hostOf(link.href)
-    if (host === undefined) continue
+    const key = `${link.href.length}:${link.href}${link.text}`
+    let verdict = verdicts.get(key)
+    if (verdict === undefined && !verdicts.has(key)) {
+      verdict = judgeLink(link.href, link.text, context.rules)
+      verdicts.set(key, verdict)
+    }
+    if (verdict === undefined) continue
+    const { host } = verdict
     const where = { part: link.part }
-    const bareHost = host.replace(/^\[|\]$/g, '')
-    // isIP only where a host could be one: its IPv6 pattern is costly to run on every link
-    const looksNumeric = bareHost.includes(':') || /^(?:[\d.]+|0x[0-9a-f]+)$/i.test(bareHost)
-    if (looksNumeric && (isIP(bareHost) !== 0 || /^\d+$/.test(bareHost) || /^0x[0-9a-f]+$/i.test(bareHost))) {
+    if (verdict.isIp) {
       if (!seenIps.has(host)) hits.push({ id: 'link.ip-literal', where, vars: { url: link.href.slice(0, 100) } })
       seenIps.add(host)
       continue
     }
-    if (rules.shorteners.has(host) || rules.shorteners.has(host.replace(/^www\./, ''))) {
+    if (verdict.isShortener) {
       if (!seenShorteners.has(host)) hits.push({ id: 'link.shortener', where, vars: { host } })
       seenShorteners.add(host)
     }
-    const shown = SHOWN_HOST.exec(link.text.replace(/\s+/g, ''))
-    if (shown !== null && link.text.includes('.')) {
-      const shownDomain = registrableDomain(shown[1], rules)
-      const target = registrableDomain(host, rules)
-      if (shownDomain !== target) hits.push({ id: 'link.text-domain-mismatch', where, vars: { shown: shown[1].toLowerCase(), target: host } })
-    }
+    if (verdict.shownElsewhere !== undefined) hits.push({ id: 'link.text-domain-mismatch', where, vars: { shown: verdict.shownElsewhere, target: host } })
   }
   return hits
+}
+
+/** What a link's href and text say, apart from where the link is. */
+interface LinkVerdict {
+  /** lower case, as hostOf gives it */
+  readonly host: string
+  /** an IP address (or a number a browser reads as one) instead of a name */
+  readonly isIp: boolean
+  readonly isShortener: boolean
+  /** the host name the link text shows (lower case) when its registrable domain is not the link's */
+  readonly shownElsewhere?: string
+}
+
+/** undefined for a link without an http(s) host (mailto:, relative, broken) */
+function judgeLink(href: string, text: string, rules: ContentRules): LinkVerdict | undefined {
+  const host = hostOf(href)
+  if (host === undefined) return undefined
+  const bareHost = host.replace(/^\[|\]$/g, '')
+  // isIP only where a host could be one: its IPv6 pattern is costly to run on every link
+  const looksNumeric = bareHost.includes(':') || /^(?:[\d.]+|0x[0-9a-f]+)$/i.test(bareHost)
+  if (looksNumeric && (isIP(bareHost) !== 0 || /^\d+$/.test(bareHost) || /^0x[0-9a-f]+$/i.test(bareHost))) return { host, isIp: true, isShortener: false }
+  const isShortener = rules.shorteners.has(host) || rules.shorteners.has(host.replace(/^www\./, ''))
+  const shown = SHOWN_HOST.exec(text.replace(/\s+/g, ''))
+  const isElsewhere = shown !== null && text.includes('.') && registrableDomain(shown[1], rules) !== registrableDomain(host, rules)
+  return { host, isIp: false, isShortener, ...(isElsewhere ? { shownElsewhere: shown[1].toLowerCase() } : {}) }
 }
 
 /** The lower-case host of an http(s) URL; undefined for mailto:, relative and broken links. */
