@@ -222,7 +222,7 @@ export function htmlToText(html: string): string {
   let text = html
   if (HIDDEN_ELEMENT_START.test(text)) text = text.replace(HIDDEN_ELEMENT, ' ')
   if (text.includes('<!--')) text = text.replace(COMMENT, ' ')
-  text = text.replace(TAGS_AND_WHITE_SPACE, ' ')
+  text = tagsToSpaces(text)
   // an entity may decode to white space (&nbsp;, &#10;) next to a space: join the runs again
   return text.includes('&') ? decodeEntities(text).replace(WHITE_SPACE_RUN, ' ') : text
 }
@@ -238,6 +238,21 @@ const COMMENT = /<!--[\s\S]*?-->/g
 const TAGS_AND_WHITE_SPACE = /(?:[ \t\r\n\u00a0]|<[^>]*>){2,}|[\t\r\n\u00a0]|<[^>]*>/g
 /** /[ \t\r\n\u00a0]+/ as one space, likewise leaving a lone space alone */
 const WHITE_SPACE_RUN = /[ \t\r\n\u00a0]{2,}|[\t\r\n\u00a0]/g
+
+/**
+ * TAGS_AND_WHITE_SPACE over text. A '<' after the last '>' opens no tag, yet the pattern would
+ * look for its '>' from each one to the end, quadratic on '<<<<…' (20,000 of them took 0.6 s):
+ * that tail, from its first character that is not white space, has its runs joined alone.
+ */
+function tagsToSpaces(text: string): string {
+  const lastGt = text.lastIndexOf('>')
+  if (text.indexOf('<', lastGt + 1) === -1) return text.replace(TAGS_AND_WHITE_SPACE, ' ')
+  let split = lastGt + 1
+  while (split < text.length && WHITE_SPACE.test(text[split])) split++
+  return text.slice(0, split).replace(TAGS_AND_WHITE_SPACE, ' ') + text.slice(split).replace(WHITE_SPACE_RUN, ' ')
+}
+
+const WHITE_SPACE = /[ \t\r\n\u00a0]/
 
 const NAMED_ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', copy: '©', reg: '®', yen: '¥' }
 
