@@ -138,6 +138,7 @@ const BAD: readonly Case[] = [
   { id: 'html.hidden-text', message: build({ text: 'hi', html: '<p>Hello</p><div style="display:none">cheap pills free money</div>' }) },
   { id: 'html.hidden-text', message: build({ text: 'hi', html: '<p>Hello</p><span style="color:#ffffff">cheap pills free money</span>' }) },
   { id: 'html.hidden-text', message: build({ text: 'hi', html: '<p>Hello</p><span style="font-size:0px">cheap pills free money</span>' }) },
+  { id: 'html.hidden-text', message: build({ text: 'hi', html: '<p>Hello</p><div title="a<b" style="visibility:hidden">cheap pills free money</div>' }) },
 ]
 
 for (const { id, message, options } of BAD) {
