@@ -75,6 +75,14 @@ function inquire(mail: ParsedMail): SourceResult | undefined {
   // Split and lower-cased once: a report may list thousands of recipients, each looked for in the text.
   const lines = text.split('\n')
   const lowerLines = lines.map((line) => line.toLowerCase())
+  const lineIndex = indexLines(lowerLines)
+  // by lower-cased address: a report may repeat one recipient a thousand times
+  const explanations = new Map<string, string | undefined>()
+  const explain = (recipient: string) => {
+    const key = recipient.toLowerCase()
+    if (!explanations.has(key)) explanations.set(key, explanationFor(recipient, lines, lineIndex))
+    return explanations.get(key)
+  }
   const firstReply = failingReply(lines)
   const textCommand = commandInText(mail.text)
 
@@ -85,7 +93,7 @@ function inquire(mail: ParsedMail): SourceResult | undefined {
     const hasDiagnosticField = fields.diagnosticCode !== undefined || fields.diagnosticType !== undefined
     const diagnosticCode = hasDiagnosticField
       ? fields.diagnosticCode ?? ''
-      : explanationFor(recipient, lines, lowerLines) ?? statusComment(fields.statusText) ?? firstReply
+      : explain(recipient) ?? statusComment(fields.statusText) ?? firstReply
     const lowerDiagnostic = (diagnosticCode ?? '').toLowerCase()
     const isMailerExit = fields.diagnosticType === 'x-unix' && MAILER_EXIT.test(fields.diagnosticCode ?? '')
     recipients.push({
@@ -165,11 +173,49 @@ const QUOTED_FIELD_LINE = /^\s*[A-Za-z][A-Za-z0-9-]*[ \t]*:/
  * the paragraph that names the address, e.g. Postfix's
  *   "<x@example.jp> (expanded from <y@example.jp>): temporary failure. Command output: …"
  */
-function explanationFor(recipient: string, lines: readonly string[], lowerLines: readonly string[]): string | undefined {
+/**
+ * The lower-cased lines joined, and where each starts: a recipient's lines are found with
+ * indexOf over the whole text, not by a scan of every line per recipient (a report may list a
+ * thousand recipients over thousands of lines).
+ */
+interface LineIndex {
+  readonly text: string
+  readonly starts: readonly number[]
+}
+
+function indexLines(lowerLines: readonly string[]): LineIndex {
+  const starts: number[] = []
+  let offset = 0
+  for (const line of lowerLines) {
+    starts.push(offset)
+    offset += line.length + 1
+  }
+  return { text: lowerLines.join('\n'), starts }
+}
+
+/** The lines, in order, whose lower-cased text contains `needle`. */
+function* linesContaining(index: LineIndex, needle: string): Generator<number> {
+  for (let at = index.text.indexOf(needle); at !== -1;) {
+    // the last line starting at or before `at`
+    let low = 0
+    let high = index.starts.length - 1
+    while (low < high) {
+      const middle = (low + high + 1) >> 1
+      if (index.starts[middle] <= at) low = middle
+      else high = middle - 1
+    }
+    yield low
+    if (low + 1 >= index.starts.length) return
+    at = index.text.indexOf(needle, index.starts[low + 1])
+  }
+}
+
+function explanationFor(recipient: string, lines: readonly string[], index: LineIndex): string | undefined {
   const lowerRecipient = recipient.toLowerCase()
-  for (let i = 0; i < lines.length; i++) {
+  if (lowerRecipient.includes('\n')) return undefined
+  for (const i of linesContaining(index, lowerRecipient)) {
     // A field line ("To: x@example.jp", "Final-Recipient: rfc822; x@example.jp") names the address but explains nothing.
-    if (!lowerLines[i].includes(lowerRecipient) || QUOTED_FIELD_LINE.test(lines[i])) continue
+    if (QUOTED_FIELD_LINE.test(lines[i])) continue
     const taken: string[] = []
     for (let j = i; j < lines.length && taken.length < MAX_EXPLANATION_LINES; j++) {
       if (j > i && (lines[j].trim() === '' || FIELD_LINE.test(lines[j]))) break

@@ -65,7 +65,8 @@ export const sendmail: BounceSource = {
       const inner = mail.original
       return inner && inner.deliveryStatus ? sendmail.inquire(inner) : undefined
     }
-    const recipients = listed.map((fields) => toRecipient(fields, notice, listed.length, dsn.reportingMta))
+    const lowered = lowerCaseOf(notice)
+    const recipients = listed.map((fields) => toRecipient(fields, notice, lowered, listed.length, dsn.reportingMta))
     return { recipients }
   },
 }
@@ -78,29 +79,62 @@ function isSendmail(mail: ParsedMail): boolean {
   return lowered.includes('----- ' + ADDRESS_SECTION) || lowered.includes(TRANSCRIPT_SECTION) || mail.original?.deliveryStatus !== undefined
 }
 
-function toRecipient(fields: DsnRecipientFields, notice: Notice, count: number, reportingMta: string | undefined): RawRecipient {
+/**
+ * The notice's lines lower-cased once, and what they say of every recipient alike: a notice may
+ * list a thousand recipients, each looked for in every line (a scan per recipient that lower-cased
+ * the lines again was quadratic: seconds for a 200 KB notice).
+ */
+interface LoweredNotice {
+  readonly loose: readonly string[]
+  readonly blocks: ReadonlyMap<TranscriptBlock, readonly string[]>
+  readonly saysMailerError: boolean
+  /** the loose lines saying the queue lifetime ran out, joined; '' when none */
+  readonly timeoutText: string
+  /** the other loose lines, joined */
+  readonly otherLooseText: string
+  /** Sendmail's own loose line about an address, by address */
+  readonly looseOwnLines: Map<string, string | undefined>
+}
+
+function lowerCaseOf(notice: Notice): LoweredNotice {
+  const loose = notice.loose.map((line) => line.toLowerCase())
+  const blocks = new Map(notice.blocks.map((block) => [block, block.lines.map((line) => line.toLowerCase())] as const))
+  const everything = [...loose, ...[...blocks.values()].flat()].join('\n')
+  const isTimeout = loose.map((line) => QUEUE_TIMEOUT_PHRASES.some((phrase) => line.includes(phrase)))
+  return {
+    loose, blocks,
+    saysMailerError: MAILER_ERROR_PHRASES.some((phrase) => everything.includes(phrase)),
+    timeoutText: notice.loose.filter((_, i) => isTimeout[i]).join(' '),
+    otherLooseText: notice.loose.filter((_, i) => !isTimeout[i]).join(' '),
+    looseOwnLines: new Map(),
+  }
+}
+
+function toRecipient(fields: DsnRecipientFields, notice: Notice, lowered: LoweredNotice, count: number, reportingMta: string | undefined): RawRecipient {
   const address = fields.recipient.toLowerCase()
   const listed = notice.addresses.get(address) ?? (count === 1 ? [...notice.addresses.values()][0] : undefined)
   const reasonText = listed?.reason
-  const block = blockFor(address, fields.remoteMta, notice.blocks, count)
+  const block = blockFor(address, fields.remoteMta, notice.blocks, lowered, count)
   const replies = block ? firstFailure(block) : ''
-  const own = ownLine(address, block ? block.lines : notice.loose) ?? ownLine(address, notice.loose)
+  const looseOwn = () => {
+    if (!lowered.looseOwnLines.has(address)) lowered.looseOwnLines.set(address, ownLine(address, notice.loose, lowered.loose))
+    return lowered.looseOwnLines.get(address)
+  }
+  const own = (block ? ownLine(address, block.lines, lowered.blocks.get(block)!) : looseOwn()) ?? looseOwn()
   // The remote reply is the most telling; Sendmail's own line ("550 5.1.1 <x>... User unknown") only when no reply was kept.
   let diagnosticCode = fullestDiagnostic(reasonText, fields.diagnosticCode, replies, replies ? undefined : own)
   if (!hasWords(diagnosticCode) && own) diagnosticCode = fullestDiagnostic(diagnosticCode && `${diagnosticCode} ${own}`, own)
-  const everything = [...notice.loose, ...notice.blocks.flatMap((each) => each.lines)].join('\n').toLowerCase()
-  const isTimeout = (line: string) => QUEUE_TIMEOUT_PHRASES.some((phrase) => line.toLowerCase().includes(phrase))
   let reason: Reason | undefined
-  if (fields.diagnosticType === 'x-unix' || MAILER_ERROR_PHRASES.some((phrase) => everything.includes(phrase))) reason = 'mailererror'
-  else if (!hasWords(diagnosticCode) && notice.loose.some(isTimeout)) {
+  if (fields.diagnosticType === 'x-unix' || lowered.saysMailerError) reason = 'mailererror'
+  else if (!hasWords(diagnosticCode) && lowered.timeoutText !== '') {
     // The queue lifetime ran out and no remote reply says more: the format itself says "expired".
     reason = 'expired'
-    diagnosticCode = fullestDiagnostic(diagnosticCode, notice.loose.filter(isTimeout).join(' '))
+    diagnosticCode = fullestDiagnostic(diagnosticCode, lowered.timeoutText)
   }
   if (count === 1 && !block && reason !== 'expired') {
     // No remote session: the local mailer's own words are the loose lines ("mail.local: unknown user: kijitora",
     // "554 5.3.0 unknown mailer error 255"), and say more than "(reason: 255)" or "... Service unavailable".
-    diagnosticCode = fullestDiagnostic(diagnosticCode, notice.loose.filter((line) => !isTimeout(line)).join(' '))
+    diagnosticCode = fullestDiagnostic(diagnosticCode, lowered.otherLooseText)
   }
   return {
     recipient: fields.recipient,
@@ -117,8 +151,8 @@ function toRecipient(fields: DsnRecipientFields, notice: Notice, count: number, 
 }
 
 /** The transcript block about this recipient: it names the address, or it is the DSN's Remote-MTA, or the only failure. */
-function blockFor(address: string, remoteMta: string | undefined, blocks: readonly TranscriptBlock[], count: number): TranscriptBlock | undefined {
-  const named = blocks.find((block) => block.lines.some((line) => line.toLowerCase().includes(`<${address}>`)))
+function blockFor(address: string, remoteMta: string | undefined, blocks: readonly TranscriptBlock[], lowered: LoweredNotice, count: number): TranscriptBlock | undefined {
+  const named = blocks.find((block) => lowered.blocks.get(block)!.some((line) => line.includes(`<${address}>`)))
   if (named) return named
   const host = remoteMta?.toLowerCase().replace(/\.$/, '')
   const atHost = host ? blocks.find((block) => block.host === host) : undefined
@@ -154,11 +188,12 @@ function failedCommand(block: TranscriptBlock): SmtpCommand | undefined {
 }
 
 /** Sendmail's own line about the address: "550 5.1.1 <x@example.jp>... User unknown", "<x@example.jp>... Deferred: …". */
-function ownLine(address: string, lines: readonly string[]): string | undefined {
+function ownLine(address: string, lines: readonly string[], lowerLines: readonly string[]): string | undefined {
   const wanted = `<${address}>...`
-  const line = lines.find((each) => !each.startsWith('<<<') && !each.startsWith('>>>') && each.toLowerCase().includes(wanted))
-  if (!line) return undefined
-  const at = line.toLowerCase().indexOf(wanted)
+  const index = lowerLines.findIndex((each) => !each.startsWith('<<<') && !each.startsWith('>>>') && each.includes(wanted))
+  if (index === -1) return undefined
+  const line = lines[index]
+  const at = lowerLines[index].indexOf(wanted)
   const before = line.slice(0, at).trim()
   const after = line.slice(at + wanted.length).trim()
   return before ? `${before} ${after}` : after
