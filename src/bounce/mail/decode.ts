@@ -108,37 +108,34 @@ function hexDigit(code: number): number {
 export function decodeQuotedPrintable(binary: string): string {
   if (!binary.includes('=')) return binary
   let out = ''
+  // `from`: start of the run still to copy; a broken escape stays in that run rather than being
+  // appended alone (a megabyte of "=" made a million one-character pieces of string)
   let from = 0
-  for (let at = binary.indexOf('=', from); at !== -1; at = binary.indexOf('=', from)) {
-    if (at > from) out += binary.slice(from, at)
+  for (let at = binary.indexOf('='); at !== -1; at = binary.indexOf('=', at + 1)) {
     const next = binary.charCodeAt(at + 1)
-    if (next === 10) {
-      from = at + 2
-      continue
+    let resume: number
+    let decoded = ''
+    if (next === 10) resume = at + 2
+    else if (next === 13 && binary.charCodeAt(at + 2) === 10) resume = at + 3
+    else {
+      const high = hexDigit(next)
+      const low = high === -1 ? -1 : hexDigit(binary.charCodeAt(at + 2))
+      if (low !== -1) {
+        decoded = String.fromCharCode(high * 16 + low)
+        resume = at + 3
+      } else {
+        // "=" followed by trailing blanks before the line end is a soft break too. Look only as
+        // far as the blanks go: scanning to the line end from every "=" was quadratic.
+        let end = at + 1
+        while (binary.charCodeAt(end) === 32 || binary.charCodeAt(end) === 9) end += 1
+        if (binary.charCodeAt(end) === 10) resume = end + 1
+        else if (binary.charCodeAt(end) === 13 && binary.charCodeAt(end + 1) === 10) resume = end + 2
+        else continue
+      }
     }
-    if (next === 13 && binary.charCodeAt(at + 2) === 10) {
-      from = at + 3
-      continue
-    }
-    const high = hexDigit(next)
-    const low = high === -1 ? -1 : hexDigit(binary.charCodeAt(at + 2))
-    if (low !== -1) {
-      out += String.fromCharCode(high * 16 + low)
-      from = at + 3
-      continue
-    }
-    // "=" followed by trailing blanks before the line end is a soft break too. Look only as
-    // far as the blanks go: scanning to the line end from every "=" was quadratic.
-    let end = at + 1
-    while (binary.charCodeAt(end) === 32 || binary.charCodeAt(end) === 9) end += 1
-    if (binary.charCodeAt(end) === 10) {
-      from = end + 1
-    } else if (binary.charCodeAt(end) === 13 && binary.charCodeAt(end + 1) === 10) {
-      from = end + 2
-    } else {
-      out += '='
-      from = at + 1
-    }
+    out += binary.slice(from, at) + decoded
+    from = resume
+    at = resume - 1
   }
   return out + binary.slice(from)
 }
