@@ -52,3 +52,15 @@ test('a preflight on threads gives the findings of one on the caller\'s thread',
   }
   assert.throws(() => startLintThreads({ threads: 0 }), /at least 1/)
 })
+
+test('threads that cannot start fail each lint with the reason, and stop being replaced', async () => {
+  const threads = startLintThreads({ threads: 1, rulesDir: '/nonexistent/content-rules' })
+  try {
+    await assert.rejects(threads.lint(clean), (error: Error & { code?: string }) => error.code === 'CONTENT_LINT_THREAD_FAILED' && /lint thread/.test(error.message))
+    // the replacements fail too; past the limit, lint fails at once with the last failure
+    for (let attempt = 0; attempt < 5; attempt++) await threads.lint(clean).catch(() => undefined)
+    await assert.rejects(threads.lint(clean), /in a row ended without an answer/)
+  } finally {
+    await threads.close()
+  }
+})

@@ -11,6 +11,13 @@ import type { LintBatch, LintAnswer, LintWorkerData } from './lint-worker.ts'
 
 const WORKER_URL = new URL('./lint-worker.ts', import.meta.url)
 
+/**
+ * Threads that end one after another without an answer in between (rules that do not load, a
+ * thread that cannot start) stop being replaced after this many: lint then fails at once with
+ * the last failure, instead of threads restarting in a loop.
+ */
+const MAX_FAILURES_IN_A_ROW = 3
+
 /** A batch is sent at once when its messages reach this size: one large message does not hold up many small ones. */
 const MAX_BATCH_BYTES = 2 * 1024 * 1024
 
@@ -58,6 +65,8 @@ export function startLintThreads(options: LintThreadsOptions): LintThreads {
   const workerData: LintWorkerData = options.rulesDir === undefined ? {} : { rulesDir: options.rulesDir }
   let nextSeq = 1
   let isClosed = false
+  let failuresInARow = 0
+  let broken: TodokuError | undefined
   const threads: LintThread[] = []
   for (let index = 0; index < options.threads; index++) threads.push(startThread())
 
@@ -66,6 +75,7 @@ export function startLintThreads(options: LintThreadsOptions): LintThreads {
     // an idle thread does not keep the process alive; one holding messages does, until it answers
     thread.worker.unref()
     thread.worker.on('message', (answers: readonly LintAnswer[]) => {
+      failuresInARow = 0
       for (const answer of answers) {
         const waiting = thread.waiting.get(answer.seq)
         if (waiting === undefined) continue
@@ -91,7 +101,11 @@ export function startLintThreads(options: LintThreadsOptions): LintThreads {
     for (const waiting of thread.waiting.values()) waiting.reject(error)
     thread.waiting.clear()
     thread.onIdle?.()
-    if (isClosed) threads.splice(index, 1)
+    failuresInARow++
+    if (!isClosed && failuresInARow >= MAX_FAILURES_IN_A_ROW) {
+      broken = new TodokuError(LINT_THREAD_ERRORS.THREAD_FAILED, `${failuresInARow} lint threads in a row ended without an answer, the last: ${why}`, cause === undefined ? undefined : { cause })
+    }
+    if (isClosed || broken !== undefined) threads.splice(index, 1)
     else threads[index] = startThread()
   }
 
@@ -118,6 +132,7 @@ export function startLintThreads(options: LintThreadsOptions): LintThreads {
   return {
     lint(message, lintOptions = {}) {
       if (isClosed) return Promise.reject(new TodokuError(LINT_THREAD_ERRORS.CLOSED, 'lint asked after the lint threads were closed'))
+      if (broken !== undefined) return Promise.reject(broken)
       let thread = threads[0]
       for (const candidate of threads) if (candidate.outstanding < thread.outstanding) thread = candidate
       const seq = nextSeq++
