@@ -14,6 +14,7 @@ export { loadContentRules, defaultContentRules, DEFAULT_CONTENT_RULES_DIR, type 
 export { readMessage, type ReadMessage, type MessagePart, type HeaderField } from './read-message.ts'
 export { readZipDirectory, type ZipEntry } from './zip-directory.ts'
 export { createPreflight, type Preflight, type PreflightOptions, type PreflightResult } from './preflight.ts'
+export { LINT_THREAD_ERRORS, startLintThreads, type LintThreads, type LintThreadsOptions } from './lint-threads.ts'
 export { ScannerError, type ContentScanner, type ScannerAddress, type ScannerErrorCode } from './scanners/scanner.ts'
 export { createSpamdScanner, parseSpamdReply, DEFAULT_SPAMD_MAX_MESSAGE_BYTES, type SpamdOptions } from './scanners/spamd.ts'
 export { createClamdScanner, parseClamdReply, DEFAULT_CLAMD_CHUNK_BYTES, DEFAULT_CLAMD_MAX_STREAM_BYTES, type ClamdOptions } from './scanners/clamd.ts'

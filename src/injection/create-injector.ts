@@ -1,7 +1,7 @@
 // Injection: a request (structured or raw) checked, composed and queued in one transaction.
 // The flow reads as the policy: each step answers a refusal or carries on.
-import { actionFor, applyPolicy, type Finding, type Preflight, type PreflightPolicy } from '../content/index.ts'
-import { createId, type Clock, type Random } from '../core/index.ts'
+import { actionFor, applyPolicy, LINT_THREAD_ERRORS, type Finding, type Preflight, type PreflightPolicy, type PreflightResult } from '../content/index.ts'
+import { createId, TodokuError, type Clock, type Random } from '../core/index.ts'
 import type { DomainStore, MessageStore } from '../store/index.ts'
 import { parseAddress, type Address } from './address.ts'
 import { checkStructuredMessage, composeMessage } from './compose-message.ts'
@@ -151,10 +151,17 @@ export function createInjector(deps: InjectorDeps): Injector {
   async function runPreflight(request: InjectRequest, content: Uint8Array): Promise<{ ok: true; findings: readonly Finding[] } | { ok: false; refusal: InjectResult }> {
     if (deps.preflight === undefined) return { ok: true, findings: [] }
     const policy = typeof deps.preflightPolicy === 'function' ? deps.preflightPolicy(request.tenantId) : deps.preflightPolicy ?? WARN_ON_EVERYTHING
-    const result = await deps.preflight.check(content, {
-      ...(request.bulk === undefined ? {} : { bulk: request.bulk }),
-      ...(request.advertising === undefined ? {} : { advertising: request.advertising }),
-    })
+    let result: PreflightResult
+    try {
+      result = await deps.preflight.check(content, {
+        ...(request.bulk === undefined ? {} : { bulk: request.bulk }),
+        ...(request.advertising === undefined ? {} : { advertising: request.advertising }),
+      })
+    } catch (error) {
+      // the checks could not run (a lint thread ended): the client may try again; nothing is stored
+      if (!(error instanceof TodokuError) || !Object.values(LINT_THREAD_ERRORS).includes(error.code as never)) throw error
+      return { ok: false, refusal: { ok: false, status: 503, code: 'content_check_unavailable', errors: [{ field: 'content', message: error.message }] } }
+    }
     const decision = applyPolicy(result.findings, policy)
     if (decision.rejecting.length > 0) {
       const others = decision.findings.filter((finding) => !decision.rejecting.includes(finding))
