@@ -120,10 +120,10 @@ export function gatherFacts(message: ReadMessage, rules: ContentRules): MessageF
   const links: Link[] = []
   let imageCount = 0
   for (const { part, html, imageCount: images } of htmlParts) {
-    for (const match of html.matchAll(ANCHOR)) {
+    for (const anchor of anchorsOf(html)) {
       if (links.length >= MAX_LINKS) break
-      const href = HREF.exec(match[1])
-      if (href !== null) links.push({ href: decodeEntities(href[1] ?? href[2] ?? href[3] ?? '').trim(), text: htmlToText(match[2]).trim(), part })
+      const href = HREF.exec(anchor.attributes)
+      if (href !== null) links.push({ href: decodeEntities(href[1] ?? href[2] ?? href[3] ?? '').trim(), text: htmlToText(anchor.content).trim(), part })
     }
     imageCount += images
   }
@@ -186,7 +186,50 @@ function tailOf(pieces: readonly string[], count: number): string {
   return tail
 }
 
-const ANCHOR = /<a\b([^>]*)>([\s\S]{0,2000}?)<\/a\s*>/gi
+/** Most characters between an anchor's start tag and its end tag that are read as its text. */
+const MAX_ANCHOR_TEXT_CHARS = 2000
+
+/**
+ * The anchors of an HTML text, as /<a\b([^>]*)>([\s\S]{0,2000}?)<\/a\s*>/gi matches them, in
+ * linear time: that pattern reads from each '<a' to the next '>', then up to 2,000 characters
+ * for the end tag, so a text of '<a ' with no '>' (or '<a>' with no '</a>') took time quadratic
+ * in their number. Here every '</a' is looked for once, moving forward only; and every '<a'
+ * before the same '>' shares that '>' and what follows it: when one finds no end tag, none of
+ * them does, and the search goes on after that '>'.
+ */
+function* anchorsOf(html: string): Generator<{ readonly attributes: string; readonly content: string }> {
+  // this walk's own patterns: their positions are its state between yields
+  const opening = /<a\b/gi
+  const endTagStartPattern = /<\/a/gi
+  const closing = /<\/a\s*>/iy
+  /** the first '</a' at or after where the last search for one started; Infinity when none is left */
+  let endTagStart = -1
+  const endTagFrom = (from: number): number => {
+    if (endTagStart >= from) return endTagStart
+    endTagStartPattern.lastIndex = from
+    endTagStart = endTagStartPattern.exec(html)?.index ?? Infinity
+    return endTagStart
+  }
+  for (let start = opening.exec(html); start !== null; start = opening.exec(html)) {
+    const startTagEnd = html.indexOf('>', start.index + 2)
+    if (startTagEnd === -1) return
+    const contentStart = startTagEnd + 1
+    let end: number | undefined
+    for (let at = endTagFrom(contentStart); at - contentStart <= MAX_ANCHOR_TEXT_CHARS; at = endTagFrom(at + 1)) {
+      closing.lastIndex = at
+      if (closing.test(html)) {
+        end = at
+        break
+      }
+    }
+    if (end === undefined) {
+      opening.lastIndex = contentStart
+      continue
+    }
+    opening.lastIndex = closing.lastIndex
+    yield { attributes: html.slice(start.index + 2, startTagEnd), content: html.slice(contentStart, end) }
+  }
+}
 const HREF = /\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))/i
 const BARE_URL = /\bhttps?:\/\/[^\s<>"'()[\]{}]+/gi
 const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/
@@ -220,16 +263,57 @@ function isAsciiString(text: string): boolean {
  */
 export function htmlToText(html: string): string {
   let text = html
-  if (HIDDEN_ELEMENT_START.test(text)) text = text.replace(HIDDEN_ELEMENT, ' ')
-  if (text.includes('<!--')) text = text.replace(COMMENT, ' ')
+  if (HIDDEN_ELEMENT_START.test(text)) text = withoutHiddenElements(text)
+  if (text.includes('<!--')) text = withoutComments(text)
   text = tagsToSpaces(text)
   // an entity may decode to white space (&nbsp;, &#10;) next to a space: join the runs again
   return text.includes('&') ? decodeEntities(text).replace(WHITE_SPACE_RUN, ' ') : text
 }
 
-const HIDDEN_ELEMENT = /<(head|style|script)\b[\s\S]*?<\/\1\s*>/gi
 const HIDDEN_ELEMENT_START = /<(?:head|style|script)\b/i
-const COMMENT = /<!--[\s\S]*?-->/g
+const HIDDEN_ELEMENT_OPENING = /<(head|style|script)\b/gi
+const HIDDEN_ELEMENT_CLOSING: Readonly<Record<string, RegExp>> = { head: /<\/head\s*>/gi, style: /<\/style\s*>/gi, script: /<\/script\s*>/gi }
+
+/**
+ * Each head, style and script element (to its first end tag) as one space, as replacing
+ * /<(head|style|script)\b[\s\S]*?<\/\1\s*>/gi would, in linear time: that pattern searched
+ * from each start tag to the end of the text for an end tag, quadratic on '<style' repeated
+ * without '</style>'. An element with no end tag after one start tag has none after any later one.
+ */
+function withoutHiddenElements(text: string): string {
+  let out = ''
+  let from = 0
+  const unclosed = new Set<string>()
+  HIDDEN_ELEMENT_OPENING.lastIndex = 0
+  for (let opening = HIDDEN_ELEMENT_OPENING.exec(text); opening !== null; opening = HIDDEN_ELEMENT_OPENING.exec(text)) {
+    const name = opening[1].toLowerCase()
+    if (unclosed.has(name)) continue
+    const closing = HIDDEN_ELEMENT_CLOSING[name]
+    closing.lastIndex = HIDDEN_ELEMENT_OPENING.lastIndex
+    const end = closing.exec(text)
+    if (end === null) {
+      unclosed.add(name)
+      continue
+    }
+    out += text.slice(from, opening.index) + ' '
+    from = end.index + end[0].length
+    HIDDEN_ELEMENT_OPENING.lastIndex = from
+  }
+  return out + text.slice(from)
+}
+
+/** Each comment as one space, as replacing /<!--[\s\S]*?-->/g would; a '<!--' with no '-->' after it ends the search (no later one has one). */
+function withoutComments(text: string): string {
+  let out = ''
+  let from = 0
+  for (let opening = text.indexOf('<!--'); opening !== -1; opening = text.indexOf('<!--', from)) {
+    const closing = text.indexOf('-->', opening + 4)
+    if (closing === -1) break
+    out += text.slice(from, opening) + ' '
+    from = closing + 3
+  }
+  return out + text.slice(from)
+}
 /**
  * Tags (<[^>]*>) and white space ([ \t\r\n\u00a0]) next to each other as one space: what turning
  * each tag into a space and then each run of white space into one would give. A lone space
