@@ -10,11 +10,12 @@
 // PREFLIGHT=1 runs the content preflight (src/content, no scanners; policy warn) on every message,
 // on PREFLIGHT_THREADS lint threads (default 1, as `todoku serve`; 0: on the server's main thread).
 // RAW_FILE=msg.eml sends that message as the raw body instead of the plain 10 KB one;
-// BODIES=raw (or structured) runs one body only.
+// BODIES=raw (or structured) runs one body only; LOADGEN=wrk loads the server with wrk (Debian's
+// package) for WRK_SECONDS instead of this process's node:http client.
 // The last line is the summary, exactly:
 //   api-structured-msgs-per-s S api-raw-msgs-per-s R
-import { fork, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { fork, spawnSync, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -64,7 +65,7 @@ if (process.argv[2] === '--serve') {
     const child = fork(new URL(import.meta.url).pathname, ['--serve', dataDir], { stdio: 'inherit', execArgv: process.env.PROFILE_DIR === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', process.env.PROFILE_DIR] })
     try {
       const { port, token } = await new Promise<{ port: number; token: string }>((resolve) => child.once('message', (m) => resolve(m as { port: number; token: string })))
-      const rate = await load(port, token, Buffer.from(body))
+      const rate = process.env.LOADGEN === 'wrk' ? loadWithWrk(port, token, body, dataDir) : await load(port, token, Buffer.from(body))
       results[name] = rate
       console.log(`${name}: ${Buffer.byteLength(body)} byte bodies, ${MESSAGES} messages, ${CONCURRENCY} connections: ${rate.toFixed(0)} accepted msgs/s`)
     } finally {
@@ -102,6 +103,32 @@ async function load(port: number, token: string, body: Buffer): Promise<number> 
   const seconds = (performance.now() - started) / 1000
   agent.destroy()
   return accepted / seconds
+}
+
+/**
+ * LOADGEN=wrk: the load from wrk (C, epoll; Debian's package) instead of this process's node:http
+ * client, which spends about as much CPU per request as the server does: with wrk the server
+ * gets the cores the client leaves, as it would with its clients on other machines. CONCURRENCY
+ * connections for WRK_SECONDS (10); every answer must be a success.
+ */
+function loadWithWrk(port: number, token: string, body: string, dir: string): number {
+  const script = join(dir, 'post.lua')
+  writeFileSync(script, [
+    'wrk.method = "POST"',
+    `wrk.body = ${JSON.stringify(body)}`,
+    'wrk.headers["Content-Type"] = "application/json"',
+    `wrk.headers["Authorization"] = "Bearer ${token}"`,
+  ].join('\n'))
+  const wrk = (seconds: string) => spawnSync('wrk', ['-t', '1', '-c', String(CONCURRENCY), '-d', `${seconds}s`, '-s', script, `http://127.0.0.1:${port}/v1/messages`], { encoding: 'utf8' })
+  wrk('2') // warm up: JIT, the first commits
+  const run = wrk(process.env.WRK_SECONDS ?? '10')
+  if (run.error !== undefined || run.status !== 0) throw new Error(`wrk failed: ${run.error?.message ?? run.stderr}`)
+  const rate = /Requests\/sec:\s+([\d.]+)/.exec(run.stdout)
+  // wrk counts every answer outside 2xx and 3xx; the API answers 202 or an error
+  const refused = /Non-2xx or 3xx responses: (\d+)/.exec(run.stdout)
+  if (rate === null) throw new Error(`wrk printed no rate: ${run.stdout}`)
+  if (refused !== null) throw new Error(`wrk: ${refused[1]} answers were not 2xx: ${run.stdout}`)
+  return Number(rate[1])
 }
 
 function stop(child: ChildProcess): Promise<void> {
