@@ -77,7 +77,8 @@ export interface TransferDecoded {
   readonly problem?: string
 }
 
-const BASE64_BODY = /^[A-Za-z0-9+/\s]*={0,2}\s*$/
+/** A body of the base64 alphabet only (RFC 2045 §6.8), white space allowed, padding at the end. */
+export const BASE64_BODY = /^[A-Za-z0-9+/\s]*={0,2}\s*$/
 
 /** A part's body (latin1 characters) decoded per its Content-Transfer-Encoding. */
 export function decodeTransfer(binary: string, encoding: string): TransferDecoded {

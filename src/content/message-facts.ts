@@ -71,7 +71,6 @@ export interface MessageFacts {
   readonly phrases: ReadonlySet<string>
   readonly htmlParts: readonly HtmlPart[]
   readonly links: readonly Link[]
-  readonly imageCount: number
   readonly attachments: readonly Attachment[]
   /** hiragana, katakana or kanji anywhere in the subject or text */
   readonly hasJapanese: boolean
@@ -118,14 +117,12 @@ export function gatherFacts(message: ReadMessage, rules: ContentRules): MessageF
   const visibleTextOf = () => visibleText ??= texts.join('\n').toLowerCase()
   const phrases = rules.findPhrases(wordingScanText(texts, textParts, visibleTextOf))
   const links: Link[] = []
-  let imageCount = 0
-  for (const { part, html, imageCount: images } of htmlParts) {
+  for (const { part, html } of htmlParts) {
     for (const anchor of anchorsOf(html)) {
       if (links.length >= MAX_LINKS) break
       const href = HREF.exec(anchor.attributes)
       if (href !== null) links.push({ href: decodeEntities(href[1] ?? href[2] ?? href[3] ?? '').trim(), text: htmlToText(anchor.content).trim(), part })
     }
-    imageCount += images
   }
   for (const textPart of textParts) {
     if (textPart.kind !== 'plain' || textPart.text === undefined || !textPart.text.includes('://')) continue
@@ -135,7 +132,7 @@ export function gatherFacts(message: ReadMessage, rules: ContentRules): MessageF
     }
   }
   return {
-    message, fields, all, from, subject, textParts, phrases, htmlParts, links, imageCount, attachments,
+    message, fields, all, from, subject, textParts, phrases, htmlParts, links, attachments,
     visibleText: visibleTextOf,
     hasJapanese: !textParts.every((part) => !part.hasHighBytes && !part.charset?.startsWith('iso-2022')) || !isAsciiString(subject) ? JAPANESE.test(visibleTextOf()) : false,
   }

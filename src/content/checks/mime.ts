@@ -1,4 +1,5 @@
 // MIME conformance: structure and boundaries, transfer encodings, 8-bit content, charsets.
+import { BASE64_BODY } from '../decode-body.ts'
 import type { Hit } from '../finding.ts'
 import type { MessageFacts, TextPart } from '../message-facts.ts'
 import type { MessagePart } from '../read-message.ts'
@@ -6,7 +7,6 @@ import type { CheckContext } from './check.ts'
 
 /** RFC 2045 §6.1 mechanisms; x-token encodings are private agreements receivers do not share. */
 const TRANSFER_ENCODINGS = new Set(['7bit', '8bit', 'binary', 'quoted-printable', 'base64'])
-const BASE64_BODY = /^[A-Za-z0-9+/\s]*={0,2}\s*$/
 /** A base64 body is checked for stray characters in its first 64 KiB: mailers that break base64 break it everywhere, and a 20 MB attachment need not be read twice. */
 const MAX_BASE64_CHECK_CHARS = 64 * 1024
 
