@@ -49,8 +49,6 @@ interface Waiting {
 
 interface LintThread {
   worker: Worker
-  /** messages sent and not yet answered, plus those batched for it */
-  outstanding: number
   batch: { seq: number; message: Uint8Array; options: LintOptions }[]
   batchBytes: number
   isSendScheduled: boolean
@@ -71,7 +69,7 @@ export function startLintThreads(options: LintThreadsOptions): LintThreads {
   for (let index = 0; index < options.threads; index++) threads.push(startThread())
 
   function startThread(): LintThread {
-    const thread: LintThread = { worker: new Worker(WORKER_URL, { workerData, name: 'todoku-lint' }), outstanding: 0, batch: [], batchBytes: 0, isSendScheduled: false, waiting: new Map() }
+    const thread: LintThread = { worker: new Worker(WORKER_URL, { workerData, name: 'todoku-lint' }), batch: [], batchBytes: 0, isSendScheduled: false, waiting: new Map() }
     // an idle thread does not keep the process alive; one holding messages does, until it answers
     thread.worker.unref()
     thread.worker.on('message', (answers: readonly LintAnswer[]) => {
@@ -80,7 +78,6 @@ export function startLintThreads(options: LintThreadsOptions): LintThreads {
         const waiting = thread.waiting.get(answer.seq)
         if (waiting === undefined) continue
         thread.waiting.delete(answer.seq)
-        thread.outstanding--
         waiting.resolve(answer.findings)
       }
       if (thread.waiting.size === 0) {
@@ -100,6 +97,7 @@ export function startLintThreads(options: LintThreadsOptions): LintThreads {
     const error = new TodokuError(LINT_THREAD_ERRORS.THREAD_FAILED, `${why}; ${thread.waiting.size} message(s) were not linted`, cause === undefined ? undefined : { cause })
     for (const waiting of thread.waiting.values()) waiting.reject(error)
     thread.waiting.clear()
+    thread.batch = []
     thread.onIdle?.()
     failuresInARow++
     if (!isClosed && failuresInARow >= MAX_FAILURES_IN_A_ROW) {
@@ -134,12 +132,12 @@ export function startLintThreads(options: LintThreadsOptions): LintThreads {
       if (isClosed) return Promise.reject(new TodokuError(LINT_THREAD_ERRORS.CLOSED, 'lint asked after the lint threads were closed'))
       if (broken !== undefined) return Promise.reject(broken)
       let thread = threads[0]
-      for (const candidate of threads) if (candidate.outstanding < thread.outstanding) thread = candidate
+      // the thread holding the fewest messages (sent and not answered, or batched)
+      for (const candidate of threads) if (candidate.waiting.size < thread.waiting.size) thread = candidate
       const seq = nextSeq++
       return new Promise<Finding[]>((resolve, reject) => {
         if (thread.waiting.size === 0) thread.worker.ref()
         thread.waiting.set(seq, { resolve, reject })
-        thread.outstanding++
         thread.batch.push({ seq, message, options: lintOptions })
         thread.batchBytes += message.byteLength
         if (thread.batchBytes >= MAX_BATCH_BYTES) send(thread)
