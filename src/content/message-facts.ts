@@ -4,6 +4,7 @@ import { isAscii } from 'node:buffer'
 import { decodeBytes, decodeEncodedWords, decodeTransfer, isKnownCharset, normalizeCharset, transferBytes } from './decode-body.ts'
 import { MAX_LINKS, MAX_LINT_TEXT_BYTES, WORDING_WINDOW_CHARS } from './limits.ts'
 import { leavesOf, type HeaderField, type MessagePart, type ReadMessage } from './read-message.ts'
+import type { PhraseFinder } from './phrase-finder.ts'
 import type { ContentRules } from './rules.ts'
 
 export interface Mailbox {
@@ -115,7 +116,7 @@ export function gatherFacts(message: ReadMessage, rules: ContentRules): MessageF
   // text): made when first asked for, not on every message at injection.
   let visibleText: string | undefined
   const visibleTextOf = () => visibleText ??= texts.join('\n').toLowerCase()
-  const phrases = rules.findPhrases(wordingScanText(texts, textParts, visibleTextOf))
+  const phrases = wordingPhrases(texts, textParts, visibleTextOf, rules.findPhrases)
   const links: Link[] = []
   for (const { part, html } of htmlParts) {
     for (const anchor of anchorsOf(html)) {
@@ -139,19 +140,19 @@ export function gatherFacts(message: ReadMessage, rules: ContentRules): MessageF
 }
 
 /**
- * What the wording scan reads: the lower-cased subject, then the first and last
+ * The phrases in what the wording scan reads: the lower-cased subject, then the first and last
  * WORDING_WINDOW_CHARS of the rest of the visible text. When every text is ASCII (lower-casing
- * keeps lengths and needs no context) the window is cut first and only it is lower-cased —
- * the same string, without joining and lower-casing the whole text.
+ * keeps lengths and needs no context) the window is cut first and the finder's ASCII scan
+ * reads it as lower-cased — the same string, without joining and lower-casing the whole text.
  */
-function wordingScanText(texts: readonly string[], textParts: readonly TextPart[], visibleTextOf: () => string): string {
+function wordingPhrases(texts: readonly string[], textParts: readonly TextPart[], visibleTextOf: () => string, findPhrases: PhraseFinder): Set<string> {
   const ascii = isAsciiString(texts[0]) && textParts.every((part) => part.text === undefined
     || (!part.hasHighBytes && part.charset !== 'iso-2022-jp' && part.charset !== 'utf-7' && (part.kind === 'plain' || !part.text.includes('&'))))
   if (!ascii) {
     const visible = visibleTextOf()
     const body = visible.slice(texts[0].length)
     const window = body.length <= 2 * WORDING_WINDOW_CHARS ? body : `${body.slice(0, WORDING_WINDOW_CHARS)}\n${body.slice(-WORDING_WINDOW_CHARS)}`
-    return `${texts[0].toLowerCase()}\n${window}`
+    return findPhrases(`${texts[0].toLowerCase()}\n${window}`)
   }
   // the rest of the visible text is '\n' + texts[1] + '\n' + texts[2]…
   const pieces: string[] = []
@@ -159,7 +160,7 @@ function wordingScanText(texts: readonly string[], textParts: readonly TextPart[
   let length = 0
   for (const piece of pieces) length += piece.length
   const window = length <= 2 * WORDING_WINDOW_CHARS ? pieces.join('') : `${headOf(pieces, WORDING_WINDOW_CHARS)}\n${tailOf(pieces, WORDING_WINDOW_CHARS)}`
-  return `${texts[0]}\n${window}`.toLowerCase()
+  return findPhrases.inLowerCasedAscii(`${texts[0]}\n${window}`)
 }
 
 /** The first `count` characters of the pieces joined, without joining them all. */

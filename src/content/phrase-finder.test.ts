@@ -50,3 +50,24 @@ test('an empty phrase list or an empty phrase falls back to the pattern', () => 
   assert.deepEqual(compilePhraseFinder([])('abc'), byPattern([], 'abc'))
   assert.deepEqual(compilePhraseFinder(['', 'b'])('abc'), byPattern(['', 'b'], 'abc'))
 })
+
+test('reads ASCII text as lower-cased, folding case itself, as the finder reads text.toLowerCase()', () => {
+  const rules = defaultContentRules()
+  const phrases = [...rules.urgent, ...rules.optOut, ...rules.advertising, ...rules.contact]
+  const find = compilePhraseFinder(phrases)
+  const ascii = phrases.filter((phrase) => !/[^\x00-\x7f]/.test(phrase))
+  const piece = fc.oneof(fc.constantFrom(...ascii), fc.constantFrom(...ascii).map((phrase) => phrase.toUpperCase()), fc.constantFrom(' ', '\n', 'X', '24', '@', '['), fc.string({ maxLength: 4, unit: 'binary-ascii' }))
+  fc.assert(fc.property(fc.array(piece, { maxLength: 30 }), (pieces) => {
+    const text = pieces.join('')
+    assert.deepEqual(find.inLowerCasedAscii(text), find(text.toLowerCase()))
+  }), { numRuns: 2000 })
+})
+
+test('reads ASCII text as lower-cased when a phrase holds a capital, as the finder reads text.toLowerCase()', () => {
+  const symbol = fc.constantFrom('a', 'b', 'A', 'B', ' ', '配')
+  const phrase = fc.array(symbol, { minLength: 1, maxLength: 5 }).map((symbols) => symbols.join(''))
+  const text = fc.array(fc.constantFrom('a', 'b', 'A', 'B', ' ', '['), { maxLength: 60 }).map((symbols) => symbols.join(''))
+  fc.assert(fc.property(fc.array(phrase, { minLength: 1, maxLength: 8 }), text, (phrases, text) => {
+    assert.deepEqual(compilePhraseFinder(phrases).inLowerCasedAscii(text), byPattern(phrases, text.toLowerCase()))
+  }), { numRuns: 2000 })
+})
