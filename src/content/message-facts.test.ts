@@ -68,3 +68,16 @@ test('unclosed <style>, <!--, <a and </a-less anchors are read in linear time (2
     assert.ok(ms < 3000, `${JSON.stringify(unit)} × 250,000 took ${Math.round(ms)} ms`)
   }
 })
+
+test('an ASCII message\'s text parts read as they do once a byte past 0x7f elsewhere sends them through their bytes', () => {
+  const rules = defaultContentRules()
+  const charset = fc.constantFrom('', '; charset=us-ascii', '; charset=utf-8', '; charset=iso-2022-jp', '; charset=utf-7', '; charset=shift_jis', '; charset=x-unknown')
+  const encoding = fc.constantFrom('', 'Content-Transfer-Encoding: 7bit\r\n', 'Content-Transfer-Encoding: 8BIT\r\n', 'Content-Transfer-Encoding: binary\r\n', 'Content-Transfer-Encoding: x-foo\r\n')
+  const body = fc.array(fc.constantFrom('a', 'Unsubscribe', ' ', '\r\n', '\n', '\r', '=3D', '+ACI-', '\x1b$B', '&amp;', '<p>'), { maxLength: 30 }).map((pieces) => pieces.join(''))
+  const textParts = (raw: string) => gatherFacts(readMessage(Buffer.from(raw, 'latin1')), rules).textParts.map(({ part, ...rest }) => ({ path: part.path, ...rest }))
+  fc.assert(fc.property(fc.constantFrom('plain', 'html'), charset, encoding, body, (kind, charset, encoding, body) => {
+    const raw = `From: a@example.jp\r\nSubject: x\r\nContent-Type: text/${kind}${charset}\r\n${encoding}\r\n${body}`
+    assert.ok(readMessage(Buffer.from(raw, 'latin1')).isAscii)
+    assert.deepEqual(textParts(raw), textParts(`X-Note: caf\xe9\r\n${raw}`))
+  }), { numRuns: 2000 })
+})

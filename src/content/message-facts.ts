@@ -235,14 +235,19 @@ const IMAGE = /<img\b/gi
 
 function readTextPart(message: ReadMessage, part: MessagePart, kind: 'plain' | 'html'): TextPart {
   const body = message.text.slice(part.bodyStart, Math.min(part.bodyEnd, part.bodyStart + MAX_LINT_TEXT_BYTES * 2))
-  const decoded = decodeTransfer(body, part.transferEncoding)
-  const bytes = decoded.bytes.subarray(0, MAX_LINT_TEXT_BYTES)
-  const hasHighBytes = !isAscii(bytes)
   const declared = part.params.charset === undefined || part.params.charset === '' ? undefined : normalizeCharset(part.params.charset)
   // ISO-2022-JP is 7-bit: its escape sequences are how it says it is Japanese, charset or not
   const charset = declared ?? 'us-ascii'
   // 7-bit text reads the same in every charset we know but ISO-2022-JP and UTF-7 (escapes and shifts)
-  const text = !hasHighBytes && charset !== 'iso-2022-jp' && charset !== 'utf-7' && isKnownCharset(charset)
+  const asciiReadsAsIs = charset !== 'iso-2022-jp' && charset !== 'utf-7' && isKnownCharset(charset)
+  if (message.isAscii && asciiReadsAsIs && part.transferEncoding !== 'base64' && part.transferEncoding !== 'quoted-printable') {
+    // the body's characters are its bytes and its text (what decoding it into a Buffer and reading that back gives)
+    return { part, kind, ...(declared === undefined ? {} : { charset: declared }), text: body.slice(0, MAX_LINT_TEXT_BYTES), sizeBytes: body.length, hasHighBytes: false }
+  }
+  const decoded = decodeTransfer(body, part.transferEncoding)
+  const bytes = decoded.bytes.subarray(0, MAX_LINT_TEXT_BYTES)
+  const hasHighBytes = !isAscii(bytes)
+  const text = !hasHighBytes && asciiReadsAsIs
     ? bytes.toString('latin1')
     : isKnownCharset(charset) ? decodeBytes(bytes, charset) : undefined
   return {

@@ -3,6 +3,7 @@
 // missing boundary — exactly what a conformance check must see. The preflight needs the raw
 // header lines with their line numbers, each part's byte range (for attachments and charset
 // checks), and a record of what was structurally wrong. It never throws on malformed input.
+import { isAscii } from 'node:buffer'
 import {
   MAX_LINT_HEADER_FIELDS, MAX_LINT_MESSAGE_BYTES, MAX_LINT_MIME_DEPTH, MAX_LINT_PARTS,
 } from './limits.ts'
@@ -49,6 +50,8 @@ export interface ReadMessage {
   /** the message as latin1 characters (one per byte), line ends made LF; line numbers unchanged */
   readonly text: string
   readonly sizeBytes: number
+  /** every byte (of those read) is below 0x80: then a body under an identity transfer encoding is its own text */
+  readonly isAscii: boolean
   readonly usesCrlf: boolean
   readonly root: MessagePart
   /** header lines longer than 998 octets, line numbers */
@@ -118,7 +121,7 @@ export function readMessage(input: Uint8Array): ReadMessage {
   // An mbox envelope line ("From MAILER-DAEMON Thu Apr 29 23:34:45 2004") opens many saved mails: it is no header field.
   if (text.startsWith('From ')) messageStart = text.indexOf('\n') + 1 || text.length
   const root = readPart(text, messageStart, text.length, '', 0, [], issues, budget, lineOf)
-  return { text, sizeBytes: input.byteLength, usesCrlf, root, longHeaderLines, longBodyLines, bareCrLines, bareLfLines, issues, lineOf }
+  return { text, sizeBytes: input.byteLength, isAscii: isAscii(bytes), usesCrlf, root, longHeaderLines, longBodyLines, bareCrLines, bareLfLines, issues, lineOf }
 }
 
 /** RFC 5322 §3.6.8: field names are printable US-ASCII except colon. */
