@@ -159,8 +159,10 @@ function wordingPhrases(texts: readonly string[], textParts: readonly TextPart[]
   for (let index = 1; index < texts.length; index++) pieces.push('\n', texts[index])
   let length = 0
   for (const piece of pieces) length += piece.length
-  const window = length <= 2 * WORDING_WINDOW_CHARS ? pieces.join('') : `${headOf(pieces, WORDING_WINDOW_CHARS)}\n${tailOf(pieces, WORDING_WINDOW_CHARS)}`
-  return findPhrases.inLowerCasedAscii(`${texts[0]}\n${window}`)
+  const window = length <= 2 * WORDING_WINDOW_CHARS ? pieces : [headOf(pieces, WORDING_WINDOW_CHARS), '\n', tailOf(pieces, WORDING_WINDOW_CHARS)]
+  // joined by join, which writes one flat string: the scan reads a string made by `+` (a rope
+  // of its pieces) about 10 % slower, each character going through the rope
+  return findPhrases.inLowerCasedAscii([texts[0], '\n', ...window].join(''))
 }
 
 /** The first `count` characters of the pieces joined, without joining them all. */
