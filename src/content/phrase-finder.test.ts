@@ -71,3 +71,11 @@ test('reads ASCII text as lower-cased when a phrase holds a capital, as the find
     assert.deepEqual(compilePhraseFinder(phrases).inLowerCasedAscii(text), byPattern(phrases, text.toLowerCase()))
   }), { numRuns: 2000 })
 })
+
+test('reads ASCII text as lower-cased, skipping along it, as the pattern reads text.toLowerCase(), for any small-letter phrases', () => {
+  const phrase = fc.array(fc.constantFrom('a', 'b', 'c', ' ', '-'), { minLength: 2, maxLength: 6 }).map((symbols) => symbols.join(''))
+  const text = fc.array(fc.constantFrom('a', 'b', 'c', 'A', 'B', ' ', '-', 'x', '\n'), { maxLength: 80 }).map((symbols) => symbols.join(''))
+  fc.assert(fc.property(fc.array(phrase, { minLength: 1, maxLength: 8 }), text, (phrases, text) => {
+    assert.deepEqual(compilePhraseFinder(phrases).inLowerCasedAscii(text), byPattern(phrases, text.toLowerCase()))
+  }), { numRuns: 5000 })
+})
