@@ -79,3 +79,11 @@ test('reads ASCII text as lower-cased, skipping along it, as the pattern reads t
     assert.deepEqual(compilePhraseFinder(phrases).inLowerCasedAscii(text), byPattern(phrases, text.toLowerCase()))
   }), { numRuns: 5000 })
 })
+
+test('reads a long ASCII text, past what the skip scan takes, as lower-cased too', () => {
+  const rules = defaultContentRules()
+  const find = compilePhraseFinder([...rules.urgent, ...rules.optOut, ...rules.advertising, ...rules.contact])
+  const text = `${'Your '.repeat(20_000)}Shop Now, then UNSUBSCRIBE`
+  assert.deepEqual(find.inLowerCasedAscii(text), new Set(['shop now', 'unsubscribe']))
+  assert.deepEqual(find.inLowerCasedAscii(text.slice(-30_000)), find(text.slice(-30_000).toLowerCase()))
+})
