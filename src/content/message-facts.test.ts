@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import * as fc from 'fast-check'
-import { decodeEntities, gatherFacts, htmlToText } from './message-facts.ts'
+import { decodeEntities, htmlToText } from './html-text.ts'
+import { gatherFacts } from './message-facts.ts'
 import { readMessage } from './read-message.ts'
 import { defaultContentRules } from './rules.ts'
 
