@@ -1,15 +1,10 @@
 import { TodokuError, createId, type Clock, type Random } from '../../core/index.ts'
 import { STORE_ERRORS } from '../errors.ts'
 import type { Store } from '../store.ts'
-import { createSqliteApiKeyStore } from './api-key-store.ts'
 import { openDatabase, resolveDatabasePath, type SqliteContext } from './connection.ts'
-import { createSqliteDomainStore } from './domain-store.ts'
-import { createSqliteEventStore } from './event-store.ts'
 import { createSqliteMessageStore } from './message-store.ts'
-import { createSqliteQueueStore } from './queue-store.ts'
-import { createSqliteReportStore } from './report-store.ts'
-import { createSqliteRetentionStore } from './retention-store.ts'
 import { migrate } from './schema.ts'
+import { createSqliteStoreParts } from './store-parts.ts'
 import { openWorkerStore } from './worker-store.ts'
 
 export interface SqliteStoreOptions {
@@ -58,12 +53,7 @@ function openMainThreadStore(file: string, clock: Clock, random: Random): Store 
   const { flushPendingInserts, writeMessageNow: _inWorkerOnly, ...messages } = createSqliteMessageStore(context)
   return {
     ...messages,
-    ...createSqliteQueueStore(context),
-    ...createSqliteEventStore(context),
-    ...createSqliteDomainStore(context),
-    ...createSqliteApiKeyStore(context),
-    ...createSqliteReportStore(context),
-    ...createSqliteRetentionStore(context),
+    ...createSqliteStoreParts(context),
     async close() {
       if (isClosed) return
       flushPendingInserts()

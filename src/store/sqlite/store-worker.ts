@@ -8,15 +8,10 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { TodokuError } from '../../core/index.ts'
 import { STORE_ERRORS } from '../errors.ts'
 import type { NewMessage } from '../message-store.ts'
-import { createSqliteApiKeyStore } from './api-key-store.ts'
 import { openDatabase, type SqliteContext } from './connection.ts'
-import { createSqliteDomainStore } from './domain-store.ts'
-import { createSqliteEventStore } from './event-store.ts'
 import { checkNewMessage, createSqliteMessageStore } from './message-store.ts'
-import { createSqliteQueueStore } from './queue-store.ts'
-import { createSqliteReportStore } from './report-store.ts'
-import { createSqliteRetentionStore } from './retention-store.ts'
 import { migrate } from './schema.ts'
+import { createSqliteStoreParts } from './store-parts.ts'
 import {
   WRITE_OPERATIONS, collectTransferables, serializeError,
   type StoreOperation, type WorkerOpened, type WorkerRequest, type WorkerResponse, type WorkerStartData,
@@ -77,12 +72,7 @@ function serve(db: DatabaseSync): void {
       checkNewMessage(message)
       return writeMessageNow(message)
     },
-    ...createSqliteQueueStore(context),
-    ...createSqliteEventStore(context),
-    ...createSqliteDomainStore(context),
-    ...createSqliteApiKeyStore(context),
-    ...createSqliteReportStore(context),
-    ...createSqliteRetentionStore(context),
+    ...createSqliteStoreParts(context),
   }
   const begin = db.prepare('BEGIN IMMEDIATE')
   const commit = db.prepare('COMMIT')
