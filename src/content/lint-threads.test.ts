@@ -34,6 +34,21 @@ test('a message larger than a batch is linted alone, and the options reach the t
   }
 })
 
+test('messages of one batch keep their own options, and buffers given back carry later batches of other sizes', async () => {
+  const threads = startLintThreads({ threads: 1 })
+  try {
+    const optionsList = [{ bulk: true }, {}, { bulk: true }, { sizes: { messageWarnBytes: 100 } }, { sizes: { messageWarnBytes: 100, htmlClipBytes: 10 } }, { bulk: true, lang: 'ja' as const }, { signingDomains: ['example.jp'] }]
+    const large = Buffer.concat([faulty, Buffer.alloc(300 * 1024, 'b\r\n')])
+    for (const round of [clean, large, faulty, clean]) {
+      const messages = optionsList.map((_, index) => (index % 2 === 0 ? round : faulty))
+      const answers = await Promise.all(messages.map((message, index) => threads.lint(message, optionsList[index])))
+      assert.deepEqual(answers, messages.map((message, index) => lintMessage(message, optionsList[index])))
+    }
+  } finally {
+    await threads.close()
+  }
+})
+
 test('close answers what was asked before it, then refuses with a clear error', async () => {
   const threads = startLintThreads({ threads: 1 })
   const pending = threads.lint(faulty)
