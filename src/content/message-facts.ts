@@ -2,7 +2,7 @@
 // decoded text and HTML, links, images and attachments.
 import { isAscii } from 'node:buffer'
 import { decodeBytes, decodeEncodedWords, decodeTransfer, isKnownCharset, normalizeCharset, transferBytes } from './decode-body.ts'
-import { anchorsOf, decodeEntities, htmlToText } from './html-text.ts'
+import { anchorsOf, decodeEntities, htmlToText, readHtml } from './html-text.ts'
 import { MAX_LINKS, MAX_LINT_TEXT_BYTES, WORDING_WINDOW_CHARS } from './limits.ts'
 import { leavesOf, type HeaderField, type MessagePart, type ReadMessage } from './read-message.ts'
 import type { PhraseFinder } from './phrase-finder.ts'
@@ -51,7 +51,7 @@ export interface HtmlPart {
   readonly html: string
   /** the visible text (htmlToText) */
   readonly text: string
-  /** <img> tags */
+  /** <img> tags (readHtml) */
   readonly imageCount: number
 }
 
@@ -108,8 +108,8 @@ export function gatherFacts(message: ReadMessage, rules: ContentRules): MessageF
     if (textPart.text === undefined) continue
     if (textPart.kind === 'html') {
       const html = textPart.text
-      const text = htmlToText(html)
-      htmlParts.push({ part: textPart.part.path, html, text, imageCount: html.match(IMAGE)?.length ?? 0 })
+      const { text, imageCount } = readHtml(html)
+      htmlParts.push({ part: textPart.part.path, html, text, imageCount })
       texts.push(text)
     } else texts.push(textPart.text)
   }
@@ -190,7 +190,6 @@ function tailOf(pieces: readonly string[], count: number): string {
 const HREF = /\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))/i
 const BARE_URL = /\bhttps?:\/\/[^\s<>"'()[\]{}]+/gi
 const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/
-const IMAGE = /<img\b/gi
 
 function readTextPart(message: ReadMessage, part: MessagePart, kind: 'plain' | 'html'): TextPart {
   const body = message.text.slice(part.bodyStart, Math.min(part.bodyEnd, part.bodyStart + MAX_LINT_TEXT_BYTES * 2))

@@ -32,8 +32,10 @@ export function checkHtml(facts: MessageFacts, _context: CheckContext): Hit[] {
 
 /** How an element with text in it is hidden, or undefined. Elements hiding nothing (empty spacers) are fine. */
 function hiddenTextOf(html: string): string | undefined {
-  // no element styles or colours itself when the words appear nowhere: skip the walk over every tag
-  if (!/style|color/i.test(html)) return undefined
+  // every way of hiding below reads an attribute's value (style="…", color=…, bgcolor=…): without
+  // an '=' (found by indexOf, where /style|color/i read every character of the text) there is none,
+  // nor when the words appear nowhere
+  if (!html.includes('=') || !/style|color/i.test(html)) return undefined
   // whether anything sets a background: looked for only when white text is found
   let hasBackground: boolean | undefined
   for (const { attributes, following } of openingTags(html)) {

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import * as fc from 'fast-check'
+import { anchorsOf, decodeEntities, readHtml } from './html-text.ts'
+
+/** readHtml as the plain replacements and the image pattern it stands for, each over the whole text. */
+function readHtmlByPatterns(html: string): { text: string; imageCount: number } {
+  const text = decodeEntities(html
+    .replace(/<(head|style|script)\b[\s\S]*?<\/\1\s*>/gi, ' ')
+    .replace(/<!--[\s\S]*?-->/g, ' ')
+    .replace(/<[^>]*>/g, ' '))
+    .replace(/[ \t\r\n\u00a0]+/g, ' ')
+  return { text, imageCount: html.match(/<img\b/gi)?.length ?? 0 }
+}
+
+// what the walk stops at (a '<' in and after tags, white space of each kind, runs of spaces) and
+// the names it reads after a '<', with the letters that fold to ASCII only under Unicode rules (ı ſ K)
+const PIECES = [
+  '<', '>', ' ', '  ', '   ', '\n', '\r\n', '\t', '\u00a0', '\u3000', 'a', 'ok.', '配信', '&', ';', '&nbsp;', '&#10;', '&amp;',
+  '<b>', '</p >', '<br>\n', '<p title="<img src=x>">', '<p title=\'a > b\'>', '<!--', '-->', '<!-', '<!DOCTYPE html>',
+  '<img src="x">', '<IMG', '<img/>', '<imgs>', '<img_x>', '<ımg>', '<img\n', '<Img1>',
+  '<head>', '</head>', '<HEAD ', '<header>', '<style>', '</style>', '<ſtyle>', '<script>', '</script >', '<scripts>', '<ſcript>',
+  '<a href="x">', '</a>', '<abbr>', 'K',
+]
+
+test('readHtml gives the text and image count the patterns give, for any HTML', () => {
+  fc.assert(fc.property(fc.array(fc.constantFrom(...PIECES), { maxLength: 40 }), (pieces) => {
+    const html = pieces.join('')
+    assert.deepEqual({ ...readHtml(html) }, readHtmlByPatterns(html))
+  }), { numRuns: 20000 })
+})
+
+test('readHtml gives what the patterns give on HTML with no head, style, script or comment (read in one walk)', () => {
+  const plain = PIECES.filter((piece) => !/<(?:head|style|script)\b|<!--/i.test(piece))
+  fc.assert(fc.property(fc.array(fc.constantFrom(...plain), { maxLength: 40 }), (pieces) => {
+    const html = pieces.join('')
+    assert.deepEqual({ ...readHtml(html) }, readHtmlByPatterns(html))
+  }), { numRuns: 20000 })
+})
+
+test('readHtml joins tags and white space of any kind and length around them, leaving a lone space alone', () => {
+  assert.deepEqual({ ...readHtml('<p>Hello,  world.<br>\r\n \t<img src="a.png"> <IMG>\u00a0 see <b>this</b> </p>') },
+    { text: ' Hello, world. see this ', imageCount: 2 })
+})
+
+test('readHtml counts images in comments, styles and attribute values, as the pattern did', () => {
+  assert.deepEqual({ ...readHtml('<!-- <img> --><style><img></style><p title="<img src=x">x') }, { text: ' x', imageCount: 3 })
+})
+
+/** The anchors as the single pattern that anchorsOf stands for finds them. */
+function anchorsByPattern(html: string): { attributes: string; content: string }[] {
+  return [...html.matchAll(/<a\b([^>]*)>([\s\S]{0,2000}?)<\/a\s*>/gi)].map((match) => ({ attributes: match[1], content: match[2] }))
+}
+
+test('anchorsOf finds the anchors the pattern finds, the first one after many other tags too', () => {
+  const pieces = ['<a', '<A ', '<abbr>', '<ab', '<p>', '<br>', ' href="x"', '>', '</a>', '</A >', 'text', ' ', '\n', 'ı', '<ı>']
+  fc.assert(fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 40 }), (pieces) => {
+    const html = pieces.join('')
+    assert.deepEqual([...anchorsOf(html)].map((anchor) => ({ ...anchor })), anchorsByPattern(html))
+  }), { numRuns: 5000 })
+})
+
+test('readHtml stays linear on what makes a walk go back or stop often (250,000 of each)', () => {
+  for (const unit of ['<', '<p ', ' <', '  ', ' x', '<b>  ', '\n<!', '<p title="<img', '<img', '<br>\n', '\u00a0 ', '<style', '<!--']) {
+    const started = performance.now()
+    readHtml(`<p>x</p>${unit.repeat(250_000)}`)
+    const ms = performance.now() - started
+    assert.ok(ms < 2000, `${JSON.stringify(unit)} × 250,000 took ${Math.round(ms)} ms`)
+  }
+})
