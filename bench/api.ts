@@ -15,7 +15,7 @@
 // The last line is the summary, exactly:
 //   api-structured-msgs-per-s S api-raw-msgs-per-s R
 import { fork, spawnSync, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -35,13 +35,22 @@ if (process.argv[2] === '--serve') {
   await store.putDomain({ name: 'mail.example.test', tenantId: 'bench', dkimKeys: [], requireTls: false })
   const { token } = await store.createApiKey({ tenantId: 'bench', name: 'bench', scopes: ['messages:send'] })
   const { createPreflight } = await import('../src/content/index.ts')
-  const injector = createInjector({ store, clock: systemClock, random: systemRandom, ...(process.env.PREFLIGHT === '1' ? { preflight: createPreflight({ threads: Number(process.env.PREFLIGHT_THREADS ?? 1) }) } : {}) })
+  let queued = 0
+  const injector = createInjector({ store, clock: systemClock, random: systemRandom, onQueued: () => queued++, ...(process.env.PREFLIGHT === '1' ? { preflight: createPreflight({ threads: Number(process.env.PREFLIGHT_THREADS ?? 1) }) } : {}) })
   const api = await startApi({ store, injector, log: { info: () => {}, error: (message, fields) => console.error(message, fields) } }, { host: '127.0.0.1', port: 0 })
   process.send?.({ port: api.port, token })
-  const cpuAtStart = process.cpuUsage()
-  process.on('message', async () => {
-    const cpu = process.cpuUsage(cpuAtStart)
-    console.log(`  server CPU: ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms (user ${(cpu.user / 1000).toFixed(0)}, system ${(cpu.system / 1000).toFixed(0)})`)
+  // 'mark' after the warm-up; 'stop' answers the CPU per message queued since, per thread
+  let cpuAtMark = threadCpuSeconds()
+  process.on('message', async (command) => {
+    if (command === 'mark') {
+      cpuAtMark = threadCpuSeconds()
+      queued = 0
+      return
+    }
+    const now = threadCpuSeconds()
+    const perMessage: Record<string, number> = {}
+    for (const [name, seconds] of now) perMessage[name] = (seconds - (cpuAtMark.get(name) ?? 0)) * 1e6 / Math.max(queued, 1)
+    process.send?.({ cpuUsPerMessage: perMessage })
     await api.close()
     await store.close()
     process.exit(0)
@@ -59,24 +68,32 @@ if (process.argv[2] === '--serve') {
   const raw = JSON.stringify({ raw: rawBytes.toString('base64'), envelope: { mailFrom: 'news@example.jp', recipients: ['reader@example.com'] } })
 
   const results: Record<string, number> = {}
+  const cpuPerMessage: Record<string, number> = {}
   const bodies = ([['structured', structured], ['raw', raw]] as const).filter(([name]) => (process.env.BODIES ?? 'structured,raw').split(',').includes(name))
   for (const [name, body] of bodies) {
     const dataDir = mkdtempSync(join(tmpdir(), 'todoku-bench-api-'))
     const child = fork(new URL(import.meta.url).pathname, ['--serve', dataDir], { stdio: 'inherit', execArgv: process.env.PROFILE_DIR === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', process.env.PROFILE_DIR] })
     try {
       const { port, token } = await new Promise<{ port: number; token: string }>((resolve) => child.once('message', (m) => resolve(m as { port: number; token: string })))
-      const rate = process.env.LOADGEN === 'wrk' ? loadWithWrk(port, token, body, dataDir) : await load(port, token, Buffer.from(body))
+      const mark = () => child.send('mark')
+      const rate = process.env.LOADGEN === 'wrk' ? loadWithWrk(port, token, body, dataDir, mark) : await load(port, token, Buffer.from(body), mark)
       results[name] = rate
       console.log(`${name}: ${Buffer.byteLength(body)} byte bodies, ${MESSAGES} messages, ${CONCURRENCY} connections: ${rate.toFixed(0)} accepted msgs/s`)
     } finally {
-      await stop(child)
+      const cpu = await stop(child)
       rmSync(dataDir, { recursive: true, force: true })
+      if (cpu !== undefined) {
+        const total = Object.values(cpu).reduce((sum, us) => sum + us, 0)
+        cpuPerMessage[name] = total
+        console.log(`  server CPU per message: ${total.toFixed(0)} µs (${Object.entries(cpu).sort((a, b) => b[1] - a[1]).map(([thread, us]) => `${thread} ${us.toFixed(0)}`).join(', ')})`)
+      }
     }
   }
+  console.log(`api-structured-server-cpu-us-per-msg ${cpuPerMessage.structured?.toFixed(1) ?? '-'} api-raw-server-cpu-us-per-msg ${cpuPerMessage.raw?.toFixed(1) ?? '-'}`)
   console.log(`api-structured-msgs-per-s ${results.structured?.toFixed(0) ?? '-'} api-raw-msgs-per-s ${results.raw?.toFixed(0) ?? '-'}`)
 }
 
-async function load(port: number, token: string, body: Buffer): Promise<number> {
+async function load(port: number, token: string, body: Buffer, mark: () => void): Promise<number> {
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY })
   const headers = { 'content-type': 'application/json', 'content-length': String(body.length), authorization: `Bearer ${token}` }
   let sent = 0
@@ -91,6 +108,7 @@ async function load(port: number, token: string, body: Buffer): Promise<number> 
   })
   // warm up: JIT, the first commits
   await Promise.all(Array.from({ length: CONCURRENCY }, () => post()))
+  mark()
   const started = performance.now()
   await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
     while (sent < MESSAGES) {
@@ -111,7 +129,7 @@ async function load(port: number, token: string, body: Buffer): Promise<number> 
  * gets the cores the client leaves, as it would with its clients on other machines. CONCURRENCY
  * connections for WRK_SECONDS (10); every answer must be a success.
  */
-function loadWithWrk(port: number, token: string, body: string, dir: string): number {
+function loadWithWrk(port: number, token: string, body: string, dir: string, mark: () => void): number {
   const script = join(dir, 'post.lua')
   writeFileSync(script, [
     'wrk.method = "POST"',
@@ -121,6 +139,7 @@ function loadWithWrk(port: number, token: string, body: string, dir: string): nu
   ].join('\n'))
   const wrk = (seconds: string) => spawnSync('wrk', ['-t', '1', '-c', String(CONCURRENCY), '-d', `${seconds}s`, '-s', script, `http://127.0.0.1:${port}/v1/messages`], { encoding: 'utf8' })
   wrk('2') // warm up: JIT, the first commits
+  mark()
   const run = wrk(process.env.WRK_SECONDS ?? '10')
   if (run.error !== undefined || run.status !== 0) throw new Error(`wrk failed: ${run.error?.message ?? run.stderr}`)
   const rate = /Requests\/sec:\s+([\d.]+)/.exec(run.stdout)
@@ -131,9 +150,41 @@ function loadWithWrk(port: number, token: string, body: string, dir: string): nu
   return Number(rate[1])
 }
 
-function stop(child: ChildProcess): Promise<void> {
+/** Stops the server; its CPU per message queued since the mark, µs per thread name. */
+function stop(child: ChildProcess): Promise<Record<string, number> | undefined> {
   return new Promise((resolve) => {
-    child.once('exit', () => resolve())
+    let cpu: Record<string, number> | undefined
+    child.on('message', (message) => { cpu = (message as { cpuUsPerMessage?: Record<string, number> }).cpuUsPerMessage ?? cpu })
+    child.once('exit', () => resolve(cpu))
     child.send('stop')
   })
+}
+
+/**
+ * CPU seconds (user + system) of this process's threads by name, from /proc (Linux): the main
+ * thread, todoku-store, todoku-lint, libuv's pool, V8's helpers. An empty map elsewhere.
+ */
+function threadCpuSeconds(): Map<string, number> {
+  const seconds = new Map<string, number>()
+  let tasks: string[]
+  try {
+    tasks = readdirSync('/proc/self/task')
+  } catch {
+    return seconds
+  }
+  for (const task of tasks) {
+    let stat: string
+    try {
+      stat = readFileSync(`/proc/self/task/${task}/stat`, 'latin1')
+    } catch {
+      continue // the thread ended meanwhile
+    }
+    const nameEnd = stat.lastIndexOf(')')
+    const rawName = stat.slice(stat.indexOf('(') + 1, nameEnd)
+    const name = task === String(process.pid) ? 'main' : /^(todoku-|libuv-worker)/.test(rawName) ? rawName : 'other'
+    // fields after the name: state is field 3, utime 14, stime 15 (clock ticks, 100 a second)
+    const fields = stat.slice(nameEnd + 2).split(' ')
+    seconds.set(name, (seconds.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100)
+  }
+  return seconds
 }
