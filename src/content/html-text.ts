@@ -107,8 +107,8 @@ interface TagWalk {
  *
  * A regex stops at every space between words to see whether another follows (~4 µs on 5 KB of
  * text). This walk stops only where a run must start: at a '<', a \t \r \n or no-break space, or
- * two spaces, each kind found by indexOf from where the walk has read to, so that each search
- * reads past what earlier ones of its kind read, and the walk stays linear. Every '<' is looked
+ * two spaces, each kind found by indexOf (two spaces by TWO_SPACES) from where the walk has read
+ * to, so that each search reads past what earlier ones of its kind read, and the walk stays linear. Every '<' is looked
  * at once, in order, those inside a tag's attributes and after the last '>' too. A '<' after the
  * last '>' opens no tag: the pattern looked for its '>' from each one to the end, quadratic on
  * '<<<<…' (20,000 of them took 0.6 s).
@@ -171,7 +171,7 @@ function walkTags(text: string, plainOnly: boolean): TagWalk | undefined {
   return { text: written === 0 ? text : out + text.slice(written), imageCount }
 }
 
-/** two spaces: indexOf('  ') stops at every space to look at the next (~4 µs on 5 KB of text); the regex skips two characters at a time */
+/** Two spaces: indexOf('  ') stops at every space to look at the next (~4 µs on 5 KB of text); this regex skips two characters at a time (~1.7 µs). */
 const TWO_SPACES = / {2}/g
 
 function found(index: number, end: number): number {
