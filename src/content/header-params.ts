@@ -15,15 +15,17 @@ const PARAM = /;\s*([^\s=;]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)/g
 export function parseParams(field: string | undefined): HeaderParams {
   if (field === undefined) return { value: '', params: {} }
   const semicolon = field.indexOf(';')
-  const value = (semicolon === -1 ? field : field.slice(0, semicolon)).replace(/\([^)]*\)/g, '').trim().toLowerCase()
+  const head = semicolon === -1 ? field : field.slice(0, semicolon)
+  const value = (head.includes('(') ? head.replace(/\([^)]*\)/g, '') : head).trim().toLowerCase()
   const params: Record<string, string> = {}
   if (semicolon === -1) return { value, params }
   const pieces: Record<string, { index: number; text: string; encoded: boolean }[]> = {}
   for (const match of field.slice(semicolon).matchAll(PARAM)) {
     let name = match[1].toLowerCase()
     let raw = match[2].trim()
-    if (raw.startsWith('"')) raw = raw.slice(1, -1).replace(/\\(.)/g, '$1')
-    const continued = /^(.+?)\*(\d+)(\*?)$/.exec(name)
+    if (raw.startsWith('"')) raw = raw.includes('\\') ? raw.slice(1, -1).replace(/\\(.)/g, '$1') : raw.slice(1, -1)
+    // a name without '*' is neither an RFC 2231 piece nor an extended value
+    const continued = name.includes('*') ? /^(.+?)\*(\d+)(\*?)$/.exec(name) : null
     if (continued !== null) {
       ;(pieces[continued[1]] ??= []).push({ index: Number(continued[2]), text: raw, encoded: continued[3] === '*' })
       continue

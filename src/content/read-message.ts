@@ -74,33 +74,47 @@ export function readMessage(input: Uint8Array): ReadMessage {
   const raw = bytes.toString('latin1')
   const usesCrlf = raw.includes('\r\n')
   const text = usesCrlf ? raw.replace(/\r\n/g, '\n') : raw
-  // a CR still there once the CRLF pairs are gone is a bare one: only then look for one line by line
   const hasBareCr = text.includes('\r')
   const longHeaderLines: number[] = []
   const longBodyLines: number[] = []
   const bareCrLines: number[] = []
   const bareLfLines: number[] = []
   const lineStarts: number[] = [0]
-  // one pass over the raw lines: lengths, bare CR, bare LF
-  let inHeader = true
-  let start = 0
-  let line = 1
-  while (start <= raw.length) {
-    let end = raw.indexOf('\n', start)
-    const last = end === -1
-    if (last) end = raw.length
-    const contentEnd = !last && end > start && raw.charCodeAt(end - 1) === 13 ? end - 1 : end
-    if (!last && usesCrlf && contentEnd === end) bareLfLines.push(line)
-    if (hasBareCr) {
+  // one pass over the raw lines: where each starts, and the few that are long or end in a bare LF
+  const longLines: number[] = []
+  for (let start = 0; ;) {
+    const end = raw.indexOf('\n', start)
+    if (end === -1) {
+      if (raw.length - start > MAX_LINE_OCTETS) longLines.push(lineStarts.length)
+      break
+    }
+    const endsInCr = end > start && raw.charCodeAt(end - 1) === 13
+    if (end - start - (endsInCr ? 1 : 0) > MAX_LINE_OCTETS) longLines.push(lineStarts.length)
+    if (usesCrlf && !endsInCr) bareLfLines.push(lineStarts.length)
+    start = end + 1
+    lineStarts.push(start)
+  }
+  // the header ends at the first empty line (a message that is one empty line has none)
+  let headerLines = lineStarts.length
+  for (let line = 1; line <= lineStarts.length; line++) {
+    const start = lineStarts[line - 1]
+    const end = line < lineStarts.length ? lineStarts[line] - 1 : raw.length
+    const contentEnd = end > start && raw.charCodeAt(end - 1) === 13 ? end - 1 : end
+    if (contentEnd === start && !(line === 1 && lineStarts.length === 1)) {
+      headerLines = line - 1
+      break
+    }
+  }
+  for (const line of longLines) (line <= headerLines ? longHeaderLines : longBodyLines).push(line)
+  if (hasBareCr) {
+    // a CR still there once the CRLF pairs are gone is a bare one: only then look for one line by line
+    for (let line = 1; line <= lineStarts.length; line++) {
+      const start = lineStarts[line - 1]
+      const end = line < lineStarts.length ? lineStarts[line] - 1 : raw.length
+      const contentEnd = end > start && raw.charCodeAt(end - 1) === 13 ? end - 1 : end
       const cr = raw.indexOf('\r', start)
       if (cr !== -1 && cr < contentEnd) bareCrLines.push(line)
     }
-    if (contentEnd - start > MAX_LINE_OCTETS) (inHeader ? longHeaderLines : longBodyLines).push(line)
-    if (inHeader && contentEnd === start && !(line === 1 && last)) inHeader = false
-    if (last) break
-    start = end + 1
-    line++
-    lineStarts.push(start)
   }
 
   const lineOf = (offset: number): number => {
@@ -156,13 +170,18 @@ function readPart(
       else issues.push({ kind: 'malformed-field', part: path, line: lineOf(position), detail: lineText.slice(0, 60) })
     } else {
       const colon = lineText.indexOf(':')
-      const name = colon > 0 ? lineText.slice(0, colon).replace(/[ \t]+$/, '') : ''
+      // the name without white space before the colon, the value without white space after it
+      let nameEnd = colon
+      while (nameEnd > 0 && isBlank(lineText.charCodeAt(nameEnd - 1))) nameEnd--
+      const name = colon > 0 ? lineText.slice(0, nameEnd) : ''
       if (name === '' || !FIELD_NAME.test(name)) {
         flush()
         issues.push({ kind: 'malformed-field', part: path, line: lineOf(position), detail: lineText.slice(0, 60) })
       } else {
         flush()
-        previous = { name, lower: name.toLowerCase(), value: lineText.slice(colon + 1).replace(/^[ \t]+/, ''), line: lineOf(position) }
+        let valueStart = colon + 1
+        while (isBlank(lineText.charCodeAt(valueStart))) valueStart++
+        previous = { name, lower: name.toLowerCase(), value: lineText.slice(valueStart), line: lineOf(position) }
       }
     }
     position = lineEnd + 1
@@ -249,6 +268,11 @@ function splitMultipart(
       parts.push(readPart(text, partStart, end, path === '' ? String(parts.length + 1) : `${path}.${parts.length + 1}`, depth + 1, boundaries, issues, budget, lineOf))
     }
   }
+}
+
+/** A space or a tab. */
+function isBlank(code: number): boolean {
+  return code === 32 || code === 9
 }
 
 /** The first field of a name (lower case) in a part's header. */
