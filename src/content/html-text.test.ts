@@ -13,14 +13,15 @@ function readHtmlByPatterns(html: string): { text: string; imageCount: number } 
   return { text, imageCount: html.match(/<img\b/gi)?.length ?? 0 }
 }
 
-// what the walk stops at (a '<' in and after tags, white space of each kind, runs of spaces) and
+// what the walk stops at (a '<' in and after tags, white space of each kind, runs of spaces), text
+// between tags short enough to read character by character and long enough to search, and
 // the names it reads after a '<', with the letters that fold to ASCII only under Unicode rules (ı ſ K)
 const PIECES = [
   '<', '>', ' ', '  ', '   ', '\n', '\r\n', '\t', '\u00a0', '\u3000', 'a', 'ok.', '配信', '&', ';', '&nbsp;', '&#10;', '&amp;',
   '<b>', '</p >', '<br>\n', '<p title="<img src=x>">', '<p title=\'a > b\'>', '<!--', '-->', '<!-', '<!DOCTYPE html>',
   '<img src="x">', '<IMG', '<img/>', '<imgs>', '<img_x>', '<ımg>', '<img\n', '<Img1>',
   '<head>', '</head>', '<HEAD ', '<header>', '<style>', '</style>', '<ſtyle>', '<script>', '</script >', '<scripts>', '<ſcript>',
-  '<a href="x">', '</a>', '<abbr>', 'K',
+  '<a href="x">', '</a>', '<abbr>', 'K', 'Lorem ipsum dolor sit amet, consectetur adipiscing', 'x'.repeat(40),
 ]
 
 test('readHtml gives the text and image count the patterns give, for any HTML', () => {
