@@ -4,7 +4,7 @@ import { isAscii } from 'node:buffer'
 import { decodeBytes, decodeEncodedWords, decodeTransfer, isKnownCharset, normalizeCharset, transferBytes } from './decode-body.ts'
 import { anchorsOf, decodeEntities, htmlToText, readHtml } from './html-text.ts'
 import { MAX_LINKS, MAX_LINT_TEXT_BYTES, WORDING_WINDOW_CHARS } from './limits.ts'
-import { leavesOf, type HeaderField, type MessagePart, type ReadMessage } from './read-message.ts'
+import { bodyLength, bodyText, crlfsOf, leavesOf, type HeaderField, type MessagePart, type ReadMessage } from './read-message.ts'
 import type { PhraseFinder } from './phrase-finder.ts'
 import type { ContentRules } from './rules.ts'
 
@@ -21,8 +21,14 @@ export interface TextPart {
   readonly kind: 'plain' | 'html'
   /** the declared charset, lower case; undefined when the part declares none */
   readonly charset?: string
-  /** the decoded text; undefined when the bytes do not decode under the charset (or the charset is unknown) */
+  /**
+   * the decoded text; undefined when the bytes do not decode under the charset (or the charset
+   * is unknown). Its line ends are LF, or, when `crlfs` is not 0, CRLF as in the message: the
+   * scans read a line end as white space either way (wording, links, HTML), and a 10 KB part
+   * is not copied to make it LF-only. lfText gives it with LF line ends.
+   */
   readonly text?: string
+  readonly crlfs: number
   /** bytes after transfer decoding */
   readonly sizeBytes: number
   readonly hasHighBytes: boolean
@@ -48,7 +54,9 @@ export interface Attachment {
 
 export interface HtmlPart {
   readonly part: string
+  /** as the part's text: it may keep the message's CRLFs, which HTML reads as white space */
   readonly html: string
+  readonly crlfs: number
   /** the visible text (htmlToText) */
   readonly text: string
   /** <img> tags (readHtml) */
@@ -96,37 +104,40 @@ export function gatherFacts(message: ReadMessage, rules: ContentRules): MessageF
       continue
     }
     if (part.contentType.startsWith('text/') && !isNamed) continue
-    const body = () => message.text.slice(part.bodyStart, part.bodyEnd)
-    const length = part.bodyEnd - part.bodyStart
+    const body = () => bodyText(message, part)
+    const length = bodyLength(message, part)
     const sizeBytes = part.transferEncoding === 'base64' ? Math.floor(length * 3 / 4 * 76 / 78) : length
     attachments.push({ part, filename: part.filename ?? '', contentType: part.contentType, sizeBytes, bytes: () => transferBytes(body(), part.transferEncoding) })
   }
 
   const htmlParts: HtmlPart[] = []
-  const texts: string[] = [subject]
+  // the subject, then each part's visible text as scanned (a plain part's may keep CRLFs)
+  const texts: ScanText[] = [{ text: subject, crlfs: 0 }]
   for (const textPart of textParts) {
     if (textPart.text === undefined) continue
     if (textPart.kind === 'html') {
+      // HTML reads a CRLF as the white space a LF is: the same visible text, anchors and images
       const html = textPart.text
       const { text, imageCount } = readHtml(html)
-      htmlParts.push({ part: textPart.part.path, html, text, imageCount })
-      texts.push(text)
-    } else texts.push(textPart.text)
+      htmlParts.push({ part: textPart.part.path, html, crlfs: textPart.crlfs, text, imageCount })
+      texts.push({ text, crlfs: 0 })
+    } else texts.push({ text: textPart.text, crlfs: textPart.crlfs })
   }
   // The whole visible text, lower-cased, is only needed by some checks (advertising mail, Japanese
   // text): made when first asked for, not on every message at injection.
   let visibleText: string | undefined
-  const visibleTextOf = () => visibleText ??= texts.join('\n').toLowerCase()
+  const visibleTextOf = () => visibleText ??= texts.map(lfOf).join('\n').toLowerCase()
   const phrases = wordingPhrases(texts, textParts, visibleTextOf, rules.findPhrases)
   const links: Link[] = []
-  for (const { part, html } of htmlParts) {
+  for (const { part, html, crlfs } of htmlParts) {
     for (const anchor of anchorsOf(html)) {
       if (links.length >= MAX_LINKS) break
       const href = HREF.exec(anchor.attributes)
-      if (href !== null) links.push({ href: decodeEntities(href[1] ?? href[2] ?? href[3] ?? '').trim(), text: htmlToText(anchor.content).trim(), part })
+      if (href !== null) links.push({ href: decodeEntities(lfOf({ text: href[1] ?? href[2] ?? href[3] ?? '', crlfs })).trim(), text: htmlToText(anchor.content).trim(), part })
     }
   }
   for (const textPart of textParts) {
+    // a URL ends at white space: a CR ends it as a LF would
     if (textPart.kind !== 'plain' || textPart.text === undefined || !textPart.text.includes('://')) continue
     for (const match of textPart.text.matchAll(BARE_URL)) {
       if (links.length >= MAX_LINKS) break
@@ -146,45 +157,90 @@ export function gatherFacts(message: ReadMessage, rules: ContentRules): MessageF
  * keeps lengths and needs no context) the window is cut first and the finder's ASCII scan
  * reads it as lower-cased — the same string, without joining and lower-casing the whole text.
  */
-function wordingPhrases(texts: readonly string[], textParts: readonly TextPart[], visibleTextOf: () => string, findPhrases: PhraseFinder): Set<string> {
-  const ascii = isAsciiString(texts[0]) && textParts.every((part) => part.text === undefined
+function wordingPhrases(texts: readonly ScanText[], textParts: readonly TextPart[], visibleTextOf: () => string, findPhrases: PhraseFinder): Set<string> {
+  const subject = texts[0].text
+  const ascii = isAsciiString(subject) && textParts.every((part) => part.text === undefined
     || (!part.hasHighBytes && part.charset !== 'iso-2022-jp' && part.charset !== 'utf-7' && (part.kind === 'plain' || !part.text.includes('&'))))
   if (!ascii) {
     const visible = visibleTextOf()
-    const body = visible.slice(texts[0].length)
+    const body = visible.slice(subject.length)
     const window = body.length <= 2 * WORDING_WINDOW_CHARS ? body : `${body.slice(0, WORDING_WINDOW_CHARS)}\n${body.slice(-WORDING_WINDOW_CHARS)}`
-    return findPhrases(`${texts[0].toLowerCase()}\n${window}`)
+    return findPhrases(`${subject.toLowerCase()}\n${window}`)
   }
-  // the rest of the visible text is '\n' + texts[1] + '\n' + texts[2]…
-  const pieces: string[] = []
-  for (let index = 1; index < texts.length; index++) pieces.push('\n', texts[index])
+  // The rest of the visible text is '\n' + texts[1] + '\n' + texts[2]…, its window counted in
+  // characters of LF text. A CR left in it is in no phrase, and no phrase holds a line end: the
+  // scan finds the same phrases.
+  const pieces: ScanText[] = []
+  for (let index = 1; index < texts.length; index++) pieces.push(NEW_LINE, texts[index])
   let length = 0
-  for (const piece of pieces) length += piece.length
-  const window = length <= 2 * WORDING_WINDOW_CHARS ? pieces : [headOf(pieces, WORDING_WINDOW_CHARS), '\n', tailOf(pieces, WORDING_WINDOW_CHARS)]
+  for (const piece of pieces) length += piece.text.length - piece.crlfs
+  const window = length <= 2 * WORDING_WINDOW_CHARS ? pieces.map((piece) => piece.text) : [headOf(pieces, WORDING_WINDOW_CHARS), '\n', tailOf(pieces, WORDING_WINDOW_CHARS)]
   // joined by join, which writes one flat string: the scan reads a string made by `+` (a rope
   // of its pieces) about 10 % slower, each character going through the rope
-  return findPhrases.inLowerCasedAscii([texts[0], '\n', ...window].join(''))
+  return findPhrases.inLowerCasedAscii([subject, '\n', ...window].join(''))
 }
 
-/** The first `count` characters of the pieces joined, without joining them all. */
-function headOf(pieces: readonly string[], count: number): string {
+/** A text as scanned, and how many CRLFs it holds (each one character of the LF text). */
+interface ScanText {
+  readonly text: string
+  readonly crlfs: number
+}
+
+const NEW_LINE: ScanText = { text: '\n', crlfs: 0 }
+
+/** A part's text with LF line ends. */
+export function lfText(part: TextPart): string | undefined {
+  return part.text === undefined ? undefined : lfOf({ text: part.text, crlfs: part.crlfs })
+}
+
+/** The text with LF line ends. */
+function lfOf(piece: ScanText): string {
+  return piece.crlfs === 0 || !piece.text.includes('\r') ? piece.text : piece.text.replace(/\r\n/g, '\n')
+}
+
+/** The first `count` characters of the pieces joined (as LF text), without joining them all. */
+function headOf(pieces: readonly ScanText[], count: number): string {
   let head = ''
+  let length = 0
   for (const piece of pieces) {
-    if (head.length + piece.length >= count) return head + piece.slice(0, count - head.length)
-    head += piece
+    const lfLength = piece.text.length - piece.crlfs
+    if (length + lfLength >= count) return head + piece.text.slice(0, piece.crlfs === 0 ? count - length : crlfHeadEnd(piece.text, count - length))
+    head += piece.text
+    length += lfLength
   }
   return head
 }
 
-/** The last `count` characters of the pieces joined, without joining them all. */
-function tailOf(pieces: readonly string[], count: number): string {
+/** The last `count` characters of the pieces joined (as LF text), without joining them all. */
+function tailOf(pieces: readonly ScanText[], count: number): string {
   let tail = ''
+  let length = 0
   for (let index = pieces.length - 1; index >= 0; index--) {
     const piece = pieces[index]
-    if (tail.length + piece.length >= count) return piece.slice(piece.length - (count - tail.length)) + tail
-    tail = piece + tail
+    const lfLength = piece.text.length - piece.crlfs
+    if (length + lfLength >= count) return piece.text.slice(piece.crlfs === 0 ? piece.text.length - (count - length) : crlfTailStart(piece.text, count - length)) + tail
+    tail = piece.text + tail
+    length += lfLength
   }
   return tail
+}
+
+/** Where, in a text whose line ends are all CRLF, its first `count` characters as LF text end: one more per line end before. */
+function crlfHeadEnd(text: string, count: number): number {
+  let lineEnds = 0
+  // the LF at `at` is character at - lineEnds - 1 of the LF text (its CR and those before it gone)
+  for (let at = text.indexOf('\n'); at !== -1 && at - lineEnds - 1 < count; at = text.indexOf('\n', at + 1)) lineEnds++
+  return count + lineEnds
+}
+
+/**
+ * Where, in a text whose line ends are all CRLF, its last `count` characters as LF text start:
+ * one earlier per line end after. A start between a CR and its LF moves before the CR.
+ */
+function crlfTailStart(text: string, count: number): number {
+  let lineEnds = 0
+  for (let at = text.lastIndexOf('\n'); at !== -1 && text.length - count - lineEnds <= at; at = text.lastIndexOf('\n', at - 1)) lineEnds++
+  return text.length - count - lineEnds
 }
 
 const HREF = /\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))/i
@@ -192,15 +248,29 @@ const BARE_URL = /\bhttps?:\/\/[^\s<>"'()[\]{}]+/gi
 const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/
 
 function readTextPart(message: ReadMessage, part: MessagePart, kind: 'plain' | 'html'): TextPart {
-  const body = message.text.slice(part.bodyStart, Math.min(part.bodyEnd, part.bodyStart + MAX_LINT_TEXT_BYTES * 2))
   const declared = part.params.charset === undefined || part.params.charset === '' ? undefined : normalizeCharset(part.params.charset)
   // ISO-2022-JP is 7-bit: its escape sequences are how it says it is Japanese, charset or not
   const charset = declared ?? 'us-ascii'
   // 7-bit text reads the same in every charset we know but ISO-2022-JP and UTF-7 (escapes and shifts)
   const asciiReadsAsIs = charset !== 'iso-2022-jp' && charset !== 'utf-7' && isKnownCharset(charset)
+  const charsetField = declared === undefined ? {} : { charset: declared }
   if (message.isAscii && asciiReadsAsIs && part.transferEncoding !== 'base64' && part.transferEncoding !== 'quoted-printable') {
     // the body's characters are its bytes and its text (what decoding it into a Buffer and reading that back gives)
-    return { part, kind, ...(declared === undefined ? {} : { charset: declared }), text: body.slice(0, MAX_LINT_TEXT_BYTES), sizeBytes: body.length, hasHighBytes: false }
+    if (message.isCrlfText && part.bodyEnd - part.bodyStart <= MAX_LINT_TEXT_BYTES) {
+      const text = message.text.slice(part.bodyStart, part.bodyEnd)
+      const crlfs = crlfsOf(message, part)
+      return { part, kind, ...charsetField, text, crlfs, sizeBytes: text.length - crlfs, hasHighBytes: false }
+    }
+    if (!message.isCrlfText) {
+      const body = bodyText(message, part, MAX_LINT_TEXT_BYTES * 2)
+      const text = body.slice(0, MAX_LINT_TEXT_BYTES)
+      return { part, kind, ...charsetField, text, crlfs: 0, sizeBytes: body.length, hasHighBytes: false }
+    }
+  }
+  const body = bodyText(message, part, MAX_LINT_TEXT_BYTES * 2)
+  if (message.isAscii && asciiReadsAsIs && part.transferEncoding !== 'base64' && part.transferEncoding !== 'quoted-printable') {
+    const text = body.slice(0, MAX_LINT_TEXT_BYTES)
+    return { part, kind, ...charsetField, text, crlfs: 0, sizeBytes: body.length, hasHighBytes: false }
   }
   const decoded = decodeTransfer(body, part.transferEncoding)
   const bytes = decoded.bytes.subarray(0, MAX_LINT_TEXT_BYTES)
@@ -209,7 +279,7 @@ function readTextPart(message: ReadMessage, part: MessagePart, kind: 'plain' | '
     ? bytes.toString('latin1')
     : isKnownCharset(charset) ? decodeBytes(bytes, charset) : undefined
   return {
-    part, kind, ...(declared === undefined ? {} : { charset: declared }), ...(text === undefined ? {} : { text }),
+    part, kind, ...charsetField, ...(text === undefined ? {} : { text }), crlfs: 0,
     sizeBytes: decoded.bytes.byteLength, hasHighBytes, ...(decoded.problem === undefined ? {} : { transferProblem: decoded.problem }),
   }
 }

@@ -2,7 +2,7 @@
 import { BASE64_BODY } from '../decode-body.ts'
 import type { Hit } from '../finding.ts'
 import type { MessageFacts, TextPart } from '../message-facts.ts'
-import type { MessagePart } from '../read-message.ts'
+import { bodyLength, bodyText, type MessagePart } from '../read-message.ts'
 import type { CheckContext } from './check.ts'
 
 /** RFC 2045 §6.1 mechanisms; x-token encodings are private agreements receivers do not share. */
@@ -47,17 +47,18 @@ export function checkMime(facts: MessageFacts, _context: CheckContext): Hit[] {
       }
       return
     }
+    // as the message has it (a CRLF is no high byte); base64 is read as LF text below
     const body = message.text.slice(part.bodyStart, part.bodyEnd)
     // a text part's bytes were looked at once already (isAscii over the buffer)
     const textPart = textParts.get(part)
     const hasHighBytes = encoding === 'base64' || encoding === 'quoted-printable' ? false
-      : textPart !== undefined && encoding === '7bit' && textPart.sizeBytes === body.length ? textPart.hasHighBytes : /[\x80-\xff]/.test(body)
+      : textPart !== undefined && encoding === '7bit' && textPart.sizeBytes === bodyLength(message, part) ? textPart.hasHighBytes : /[\x80-\xff]/.test(body)
     if (encoding === '7bit' && hasHighBytes) {
       hits.push({ id: 'mime.8bit-without-mime', where, vars: { part: label, encoding: facts.all('content-transfer-encoding').length > 0 || part.path !== '' ? '7bit' : 'absent (7bit)' } })
     } else if ((encoding === '8bit' || encoding === 'binary') && !hasMimeVersion && hasHighBytes) {
       hits.push({ id: 'mime.8bit-without-mime', where, vars: { part: label, encoding: `${encoding} without MIME-Version` } })
     }
-    if (encoding === 'base64' && !isCleanBase64(body, textPart)) {
+    if (encoding === 'base64' && !isCleanBase64(bodyText(message, part, MAX_BASE64_CHECK_CHARS + 1), textPart)) {
       hits.push({ id: 'mime.transfer-encoding-invalid', where, vars: { part: label, encoding, problem: 'characters outside the base64 alphabet' } })
     }
   })
@@ -68,7 +69,7 @@ export function checkMime(facts: MessageFacts, _context: CheckContext): Hit[] {
       hits.push({ id: 'mime.transfer-encoding-invalid', where, vars: { part: label, encoding: 'quoted-printable', problem: text.transferProblem } })
     }
     if (text.charset === undefined) {
-      const body = message.text.slice(text.part.bodyStart, Math.min(text.part.bodyEnd, text.part.bodyStart + 65_536))
+      const body = bodyText(message, text.part, 65_536)
       if (text.hasHighBytes || body.includes('\x1b$B') || body.includes('\x1b$@')) hits.push({ id: 'mime.charset-missing', where, vars: { part: label } })
       continue
     }

@@ -3,7 +3,7 @@
 // further mail, the sender's postal address, and a contact for complaints (Art. 4; ordinance
 // Art. 9). Applies to advertising mail that reads as Japanese or is flagged as advertising.
 import type { Hit } from '../finding.ts'
-import type { MessageFacts } from '../message-facts.ts'
+import { lfText, type MessageFacts } from '../message-facts.ts'
 import type { CheckContext } from './check.ts'
 import { hasOptOutText } from './unsubscribe.ts'
 
@@ -25,7 +25,7 @@ export function checkTokutei(facts: MessageFacts, context: CheckContext): Hit[] 
   }
   const hasOptOutLink = facts.links.length > 0 || /[\w.+-]+@[\w-]+(\.[\w-]+)+/.test(text) || facts.all('list-unsubscribe').length > 0
   if (!hasOptOutText(facts, context) || !hasOptOutLink) hits.push({ id: 'tokutei.opt-out-missing', where: {} })
-  const original = facts.textParts.map((part) => part.text ?? '').join('\n') + '\n' + text
+  const original = facts.textParts.map((part) => lfText(part) ?? '').join('\n') + '\n' + text
   if (!context.rules.postalAddress.some((pattern) => pattern.test(original))) hits.push({ id: 'tokutei.postal-address-missing', where: {} })
   if (!context.rules.contact.some((phrase) => facts.phrases.has(phrase)) || !CONTACT_POINT.test(text)) hits.push({ id: 'tokutei.contact-missing', where: {} })
   return hits
