@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
+import * as fc from 'fast-check'
 import { defaultContentRules, lintMessage, type LintOptions } from './index.ts'
+import { gatherFacts } from './message-facts.ts'
+import { readMessage } from './read-message.ts'
 
 const FIXTURES = new URL('../../test/fixtures/content/', import.meta.url)
 const fixture = (name: string) => readFileSync(new URL(name, FIXTURES)).toString('latin1')
@@ -194,4 +197,40 @@ test('HTML of 200,000 "<" and no ">" is read in linear time (the tag pattern alo
   const started = performance.now()
   lintMessage(bytes(build({ text: 'hello', html: `<p>Hello</p>${'<'.repeat(200_000)}` })))
   assert.ok(performance.now() - started < 2000, `took ${Math.round(performance.now() - started)} ms`)
+})
+
+test('a message whose line ends are all CRLF (its text kept as written) lints as the same message with LF line ends', () => {
+  const line = fc.constantFrom(
+    'Hello there.', '', ' ', 'Unsubscribe here: https://example.jp/u', 'Your account has been suspended', 'opt out', '配信停止'.replace(/./g, 'x'),
+    '<p>Hi <a href="https://example.jp/x">https://bank.example.com</a></p>', '<span style="color:#fff">hidden words here</span>', '<img src="a.png">',
+    '--b1', '--b1--', '--b2', 'x'.repeat(1200), 'a&amp;b', 'Contact us: +81 3-1234-5678', '〒100-0001'.replace(/[^\x00-\x7f]/g, '#'),
+  )
+  const type = fc.constantFrom('text/plain', 'text/html', 'multipart/alternative; boundary="b1"', 'multipart/mixed; boundary=b2', 'application/octet-stream; name="a.exe"')
+  const headers = fc.array(fc.constantFrom('From: News <news@example.jp>', 'Subject: Weekly news', 'Subject: Your account will be closed', 'Date: Thu, 01 Jan 2026 00:00:00 +0000', 'Message-ID: <1@example.jp>', 'MIME-Version: 1.0', 'List-Unsubscribe: <https://example.jp/u>', ' folded', 'Content-Transfer-Encoding: 7bit'), { maxLength: 8 })
+  const part = fc.tuple(type, headers, fc.array(line, { maxLength: 60 })).map(([contentType, fields, body]) => [`Content-Type: ${contentType}`, ...fields, '', ...body])
+  fc.assert(fc.property(fc.array(part, { minLength: 1, maxLength: 4 }), fc.boolean(), (parts, endsWithNewLine) => {
+    const lines = parts.flat()
+    const lf = lines.join('\n') + (endsWithNewLine ? '\n' : '')
+    const crlf = lines.join('\r\n') + (endsWithNewLine ? '\r\n' : '')
+    assert.deepEqual(lintMessage(bytes(crlf)), lintMessage(bytes(lf)))
+  }), { numRuns: 1500 })
+})
+
+test('a long CRLF text part is read for wording in windows counted in LF characters, as its LF form is', () => {
+  const rules = defaultContentRules()
+  const phrasesOf = (message: string) => [...gatherFacts(readMessage(bytes(message)), rules).phrases]
+  let found = 0
+  // the phrase ends just inside or just outside the first and the last 3,000 characters of the LF text
+  for (const filler of ['a\n', 'abcdefghi\n']) {
+    for (let at = 2970; at <= 3010; at++) {
+      const lead = filler.repeat(Math.ceil(at / filler.length)).slice(0, at)
+      for (const body of [`${lead}unsubscribe${filler.repeat(3000)}`, `${filler.repeat(3000)}unsubscribe${lead}`]) {
+        const lf = `From: a@example.jp\nSubject: x\n\n${body}`
+        const phrases = phrasesOf(lf)
+        assert.deepEqual(phrasesOf(lf.replace(/\n/g, '\r\n')), phrases, `${JSON.stringify(filler)} at ${at}`)
+        found += phrases.length
+      }
+    }
+  }
+  assert.ok(found > 0 && found < 4 * 41, `the phrase is found near the window's edges and missed past them (${found} times)`)
 })
