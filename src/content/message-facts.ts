@@ -121,13 +121,13 @@ export function gatherFacts(message: ReadMessage, rules: ContentRules): MessageF
       const { text, imageCount } = readHtml(html)
       htmlParts.push({ part: textPart.part.path, html, crlfs: textPart.crlfs, text, imageCount })
       texts.push({ text, crlfs: 0 })
-    } else texts.push({ text: textPart.text, crlfs: textPart.crlfs })
+    } else texts.push({ text: textPart.text, crlfs: textPart.crlfs, start: textPart.part.bodyStart })
   }
   // The whole visible text, lower-cased, is only needed by some checks (advertising mail, Japanese
   // text): made when first asked for, not on every message at injection.
   let visibleText: string | undefined
   const visibleTextOf = () => visibleText ??= texts.map(lfOf).join('\n').toLowerCase()
-  const phrases = wordingPhrases(texts, textParts, visibleTextOf, rules.findPhrases)
+  const phrases = wordingPhrases(message, texts, textParts, visibleTextOf, rules.findPhrases)
   const links: Link[] = []
   for (const { part, html, crlfs } of htmlParts) {
     for (const anchor of anchorsOf(html)) {
@@ -157,7 +157,7 @@ export function gatherFacts(message: ReadMessage, rules: ContentRules): MessageF
  * keeps lengths and needs no context) the window is cut first and the finder's ASCII scan
  * reads it as lower-cased — the same string, without joining and lower-casing the whole text.
  */
-function wordingPhrases(texts: readonly ScanText[], textParts: readonly TextPart[], visibleTextOf: () => string, findPhrases: PhraseFinder): Set<string> {
+function wordingPhrases(message: ReadMessage, texts: readonly ScanText[], textParts: readonly TextPart[], visibleTextOf: () => string, findPhrases: PhraseFinder): Set<string> {
   const subject = texts[0].text
   const ascii = isAsciiString(subject) && textParts.every((part) => part.text === undefined
     || (!part.hasHighBytes && part.charset !== 'iso-2022-jp' && part.charset !== 'utf-7' && (part.kind === 'plain' || !part.text.includes('&'))))
@@ -174,7 +174,7 @@ function wordingPhrases(texts: readonly ScanText[], textParts: readonly TextPart
   for (let index = 1; index < texts.length; index++) pieces.push(NEW_LINE, texts[index])
   let length = 0
   for (const piece of pieces) length += piece.text.length - piece.crlfs
-  const window = length <= 2 * WORDING_WINDOW_CHARS ? pieces.map((piece) => piece.text) : [headOf(pieces, WORDING_WINDOW_CHARS), '\n', tailOf(pieces, WORDING_WINDOW_CHARS)]
+  const window = length <= 2 * WORDING_WINDOW_CHARS ? pieces.map((piece) => piece.text) : [headOf(message, pieces, WORDING_WINDOW_CHARS), '\n', tailOf(message, pieces, WORDING_WINDOW_CHARS)]
   // joined by join, which writes one flat string: the scan reads a string made by `+` (a rope
   // of its pieces) about 10 % slower, each character going through the rope
   return findPhrases.inLowerCasedAscii([subject, '\n', ...window].join(''))
@@ -184,6 +184,8 @@ function wordingPhrases(texts: readonly ScanText[], textParts: readonly TextPart
 interface ScanText {
   readonly text: string
   readonly crlfs: number
+  /** where a text holding CRLFs starts in the message's text (a part's body): its lines are the message's */
+  readonly start?: number
 }
 
 const NEW_LINE: ScanText = { text: '\n', crlfs: 0 }
@@ -199,12 +201,12 @@ function lfOf(piece: ScanText): string {
 }
 
 /** The first `count` characters of the pieces joined (as LF text), without joining them all. */
-function headOf(pieces: readonly ScanText[], count: number): string {
+function headOf(message: ReadMessage, pieces: readonly ScanText[], count: number): string {
   let head = ''
   let length = 0
   for (const piece of pieces) {
     const lfLength = piece.text.length - piece.crlfs
-    if (length + lfLength >= count) return head + piece.text.slice(0, piece.crlfs === 0 ? count - length : crlfHeadEnd(piece.text, count - length))
+    if (length + lfLength >= count) return head + piece.text.slice(0, indexOfLf(message, piece, count - length))
     head += piece.text
     length += lfLength
   }
@@ -212,35 +214,36 @@ function headOf(pieces: readonly ScanText[], count: number): string {
 }
 
 /** The last `count` characters of the pieces joined (as LF text), without joining them all. */
-function tailOf(pieces: readonly ScanText[], count: number): string {
+function tailOf(message: ReadMessage, pieces: readonly ScanText[], count: number): string {
   let tail = ''
   let length = 0
   for (let index = pieces.length - 1; index >= 0; index--) {
     const piece = pieces[index]
     const lfLength = piece.text.length - piece.crlfs
-    if (length + lfLength >= count) return piece.text.slice(piece.crlfs === 0 ? piece.text.length - (count - length) : crlfTailStart(piece.text, count - length)) + tail
+    if (length + lfLength >= count) return piece.text.slice(indexOfLf(message, piece, lfLength - (count - length))) + tail
     tail = piece.text + tail
     length += lfLength
   }
   return tail
 }
 
-/** Where, in a text whose line ends are all CRLF, its first `count` characters as LF text end: one more per line end before. */
-function crlfHeadEnd(text: string, count: number): number {
-  let lineEnds = 0
-  // the LF at `at` is character at - lineEnds - 1 of the LF text (its CR and those before it gone)
-  for (let at = text.indexOf('\n'); at !== -1 && at - lineEnds - 1 < count; at = text.indexOf('\n', at + 1)) lineEnds++
-  return count + lineEnds
-}
-
 /**
- * Where, in a text whose line ends are all CRLF, its last `count` characters as LF text start:
- * one earlier per line end after. A start between a CR and its LF moves before the CR.
+ * Where character `offset` of a piece as LF text is in the piece: one further per line end
+ * before it. The piece's lines are the message's, so the line ends before it are found by a
+ * binary search of their starts rather than by reading them. An offset at a line end is at its CR.
  */
-function crlfTailStart(text: string, count: number): number {
-  let lineEnds = 0
-  for (let at = text.lastIndexOf('\n'); at !== -1 && text.length - count - lineEnds <= at; at = text.lastIndexOf('\n', at - 1)) lineEnds++
-  return text.length - count - lineEnds
+function indexOfLf(message: ReadMessage, piece: ScanText, offset: number): number {
+  if (piece.crlfs === 0 || piece.start === undefined) return offset
+  const first = message.lineOf(piece.start)
+  // line first + j starts j line ends into the piece, at character lineStart - start - j of the LF text
+  let low = 0
+  let high = piece.crlfs
+  while (low < high) {
+    const mid = (low + high + 1) >> 1
+    if (message.lineStart(first + mid) - piece.start - mid <= offset) low = mid
+    else high = mid - 1
+  }
+  return offset + low
 }
 
 const HREF = /\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))/i

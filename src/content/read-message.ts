@@ -70,6 +70,8 @@ export interface ReadMessage {
   readonly issues: readonly StructureIssue[]
   /** 1-based line of an offset in `text` */
   lineOf(offset: number): number
+  /** offset in `text` where a 1-based line starts */
+  lineStart(line: number): number
 }
 
 /** RFC 5322 §2.1.1: each line MUST be no more than 998 characters, excluding the CRLF. */
@@ -144,7 +146,8 @@ export function readMessage(input: Uint8Array): ReadMessage {
   // An mbox envelope line ("From MAILER-DAEMON Thu Apr 29 23:34:45 2004") opens many saved mails: it is no header field.
   if (text.startsWith('From ')) messageStart = text.indexOf('\n') + 1 || text.length
   const root = readPart(reading, messageStart, text.length, '', 0, [])
-  return { text, isCrlfText, sizeBytes: input.byteLength, isAscii: isAscii(bytes), usesCrlf, root, longHeaderLines, longBodyLines, bareCrLines, bareLfLines, issues: reading.issues, lineOf }
+  const lineStart = (line: number): number => lineStarts[line - 1] - (usesCrlf && !isCrlfText ? line - 1 : 0)
+  return { text, isCrlfText, sizeBytes: input.byteLength, isAscii: isAscii(bytes), usesCrlf, root, longHeaderLines, longBodyLines, bareCrLines, bareLfLines, issues: reading.issues, lineOf, lineStart }
 }
 
 /** What every part of one message is read with. */
