@@ -67,7 +67,7 @@ export interface MessageFacts {
   readonly message: ReadMessage
   readonly fields: readonly HeaderField[]
   /** every field of a name (lower case) in the top-level header */
-  all(lower: string): HeaderField[]
+  all(lower: string): readonly HeaderField[]
   readonly from: readonly Mailbox[]
   /** decoded Subject; '' when none */
   readonly subject: string
@@ -88,7 +88,14 @@ export interface MessageFacts {
 
 export function gatherFacts(message: ReadMessage, rules: ContentRules): MessageFacts {
   const fields = message.root.fields
-  const all = (lower: string) => fields.filter((field) => field.lower === lower)
+  // the fields by name, gathered once: a dozen checks ask for one name or another
+  const byName = new Map<string, HeaderField[]>()
+  for (const field of fields) {
+    const named = byName.get(field.lower)
+    if (named === undefined) byName.set(field.lower, [field])
+    else named.push(field)
+  }
+  const all = (lower: string): readonly HeaderField[] => byName.get(lower) ?? NO_FIELDS
   const fromField = all('from')[0]
   const from = fromField === undefined ? [] : parseMailboxList(fromField.value)
   const subjectField = all('subject')[0]
@@ -245,6 +252,8 @@ function indexOfLf(message: ReadMessage, piece: ScanText, offset: number): numbe
   }
   return offset + low
 }
+
+const NO_FIELDS: readonly HeaderField[] = []
 
 const HREF = /\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))/i
 const BARE_URL = /\bhttps?:\/\/[^\s<>"'()[\]{}]+/gi
