@@ -111,7 +111,7 @@ export function gatherFacts(message: ReadMessage, rules: ContentRules): MessageF
       continue
     }
     if (part.contentType.startsWith('text/') && !isNamed) continue
-    const body = () => bodyText(message, part)
+    const body = () => transferText(message, part, Infinity)
     const length = bodyLength(message, part)
     const sizeBytes = part.transferEncoding === 'base64' ? Math.floor(length * 3 / 4 * 76 / 78) : length
     attachments.push({ part, filename: part.filename ?? '', contentType: part.contentType, sizeBytes, bytes: () => transferBytes(body(), part.transferEncoding) })
@@ -279,7 +279,7 @@ function readTextPart(message: ReadMessage, part: MessagePart, kind: 'plain' | '
       return { part, kind, ...charsetField, text, crlfs: 0, sizeBytes: body.length, hasHighBytes: false }
     }
   }
-  const body = bodyText(message, part, MAX_LINT_TEXT_BYTES * 2)
+  const body = transferText(message, part, MAX_LINT_TEXT_BYTES * 2)
   if (message.isAscii && asciiReadsAsIs && part.transferEncoding !== 'base64' && part.transferEncoding !== 'quoted-printable') {
     const text = body.slice(0, MAX_LINT_TEXT_BYTES)
     return { part, kind, ...charsetField, text, crlfs: 0, sizeBytes: body.length, hasHighBytes: false }
@@ -294,6 +294,16 @@ function readTextPart(message: ReadMessage, part: MessagePart, kind: 'plain' | '
     part, kind, ...charsetField, ...(text === undefined ? {} : { text }), crlfs: 0,
     sizeBytes: decoded.bytes.byteLength, hasHighBytes, ...(decoded.problem === undefined ? {} : { transferProblem: decoded.problem }),
   }
+}
+
+/**
+ * A part's body for its transfer decoding, its first `maxChars` characters (as LF text) at most:
+ * base64 skips white space, so a CRLF body under the cap is decoded as it is (a megabyte of it
+ * made LF-only first cost more than its decoding); other encodings read LF text.
+ */
+function transferText(message: ReadMessage, part: MessagePart, maxChars: number): string {
+  if (part.transferEncoding === 'base64' && part.bodyEnd - part.bodyStart <= maxChars) return message.text.slice(part.bodyStart, part.bodyEnd)
+  return bodyText(message, part, maxChars)
 }
 
 function isAsciiString(text: string): boolean {
