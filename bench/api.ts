@@ -19,10 +19,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { Agent, request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { RAW_MESSAGE, STRUCTURED_MESSAGE } from './api-messages.ts'
 
 const MESSAGES = Number(process.env.MESSAGES ?? 20_000)
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 64)
-const TEXT_BYTES = 10 * 1024
 
 if (process.argv[2] === '--serve') {
   const { systemClock, systemRandom } = await import('../src/core/index.ts')
@@ -56,14 +56,8 @@ if (process.argv[2] === '--serve') {
     process.exit(0)
   })
 } else {
-  const line = 'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor.\n'
-  const text = line.repeat(Math.ceil(TEXT_BYTES / 2 / line.length))
-  const html = `<p>${text.replace(/\n/g, '<br>\n')}</p>`
-  const structured = JSON.stringify({
-    from: 'News <news@example.jp>', to: 'reader@example.com', subject: 'Weekly news', text, html,
-    headers: { 'List-Unsubscribe': '<https://example.jp/u/1>', 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
-  })
-  const rawMessage = `From: News <news@example.jp>\r\nTo: reader@example.com\r\nSubject: Weekly news\r\nDate: Thu, 01 Jan 2026 00:00:00 +0000\r\nMessage-ID: <1@example.jp>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${text.repeat(2).replace(/\n/g, '\r\n')}`
+  const structured = JSON.stringify(STRUCTURED_MESSAGE)
+  const rawMessage = RAW_MESSAGE
   const rawBytes = process.env.RAW_FILE === undefined ? Buffer.from(rawMessage) : readFileSync(process.env.RAW_FILE)
   const raw = JSON.stringify({ raw: rawBytes.toString('base64'), envelope: { mailFrom: 'news@example.jp', recipients: ['reader@example.com'] } })
 

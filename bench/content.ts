@@ -1,10 +1,14 @@
 // `npm run bench:content`: messages linted per second by the content preflight (lintMessage,
 // every check, no scanners), for a 10 KB newsletter (text + HTML, Japanese, links, footer) and
 // a 1 MB message (the same with a ~1 MB zip attachment whose directory is read). Three rounds
-// of at least 2 s each; the median is reported. The last line is the summary, exactly:
+// of at least 2 s each; the median is reported. Also timed: the two messages bench/api.ts injects
+// (a plain 10 KB raw message; the structured newsletter as todoku composes it), whose lint is
+// what the preflight adds at injection there. The last line is the summary, exactly:
 //   content-10kb-msgs-per-s A content-1mb-msgs-per-s B
 import { deflateRawSync } from 'node:zlib'
 import { lintMessage } from '../src/content/index.ts'
+import { checkStructuredMessage, composeMessage } from '../src/injection/compose-message.ts'
+import { RAW_MESSAGE, STRUCTURED_MESSAGE } from './api-messages.ts'
 
 const ROUND_MS = Number(process.env.ROUND_MS ?? 2000)
 const ROUNDS = 3
@@ -65,5 +69,12 @@ const smallRate = rate(small)
 const largeRate = rate(large)
 console.log(`10 KB-class message: ${small.length} bytes, ${smallRate.toFixed(0)} msgs/s (${(smallRate * small.length / 1024 / 1024).toFixed(1)} MB/s)`)
 console.log(`1 MB-class message: ${large.length} bytes, ${largeRate.toFixed(0)} msgs/s (${(largeRate * large.length / 1024 / 1024).toFixed(1)} MB/s)`)
+const checked = checkStructuredMessage(STRUCTURED_MESSAGE)
+if (!checked.ok) throw new Error(`bench/api-messages.ts: the structured message is refused: ${JSON.stringify(checked.errors)}`)
+const apiMessages = { 'bench:api raw': Buffer.from(RAW_MESSAGE), 'bench:api structured': await composeMessage(checked.message, { nowMs: Date.now(), messageId: '<bench.2@example.jp>', boundary: 'bench' }) }
+for (const [name, message] of Object.entries(apiMessages)) {
+  const messageRate = rate(message)
+  console.log(`${name} message: ${message.length} bytes, ${messageRate.toFixed(0)} msgs/s (${(1e6 / messageRate).toFixed(1)} µs a message)`)
+}
 console.log(`load average ${loadavg().map((value) => value.toFixed(1)).join(' ')}`)
 console.log(`content-10kb-msgs-per-s ${smallRate.toFixed(0)} content-1mb-msgs-per-s ${largeRate.toFixed(0)}`)
