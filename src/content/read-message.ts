@@ -103,10 +103,7 @@ export function readMessage(input: Uint8Array): ReadMessage {
   // the header ends at the first empty line (a message that is one empty line has none)
   let headerLines = lineStarts.length
   for (let line = 1; line <= lineStarts.length; line++) {
-    const start = lineStarts[line - 1]
-    const end = line < lineStarts.length ? lineStarts[line] - 1 : raw.length
-    const contentEnd = end > start && raw.charCodeAt(end - 1) === 13 ? end - 1 : end
-    if (contentEnd === start && !(line === 1 && lineStarts.length === 1)) {
+    if (lineContentEnd(raw, lineStarts, line) === lineStarts[line - 1] && !(line === 1 && lineStarts.length === 1)) {
       headerLines = line - 1
       break
     }
@@ -121,11 +118,8 @@ export function readMessage(input: Uint8Array): ReadMessage {
   if (hasBareCr) {
     // a CR still there once the CRLF pairs are gone is a bare one: only then look for one line by line
     for (let line = 1; line <= lineStarts.length; line++) {
-      const start = lineStarts[line - 1]
-      const end = line < lineStarts.length ? lineStarts[line] - 1 : raw.length
-      const contentEnd = end > start && raw.charCodeAt(end - 1) === 13 ? end - 1 : end
-      const cr = raw.indexOf('\r', start)
-      if (cr !== -1 && cr < contentEnd) bareCrLines.push(line)
+      const cr = raw.indexOf('\r', lineStarts[line - 1])
+      if (cr !== -1 && cr < lineContentEnd(raw, lineStarts, line)) bareCrLines.push(line)
     }
   }
 
@@ -163,6 +157,13 @@ interface Reading {
 function contentEndOf(reading: Reading, start: number, lineEnd: number): number {
   const { text } = reading
   return reading.isCrlfText && lineEnd > start && text.charCodeAt(lineEnd) === 10 && text.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd
+}
+
+/** Where a 1-based line of the raw message ends: before its LF, and before one CR ahead of that. */
+function lineContentEnd(raw: string, lineStarts: readonly number[], line: number): number {
+  const start = lineStarts[line - 1]
+  const end = line < lineStarts.length ? lineStarts[line] - 1 : raw.length
+  return end > start && raw.charCodeAt(end - 1) === 13 ? end - 1 : end
 }
 
 /** How many times `char` occurs in text, counting no further than `limit`. */
