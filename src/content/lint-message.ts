@@ -35,7 +35,7 @@ const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const
  * throws on malformed input: a check that fails is a bug and is reported as one (`lint.internal`).
  */
 export function lintMessage(bytes: Uint8Array, options: LintOptions = {}, rules: ContentRules = defaultContentRules()): Finding[] {
-  const context: CheckContext = { rules, options, sizes: { ...DEFAULT_SIZE_THRESHOLDS, ...options.sizes } }
+  const context: CheckContext = { rules, options, sizes: options.sizes === undefined ? DEFAULT_SIZE_THRESHOLDS : { ...DEFAULT_SIZE_THRESHOLDS, ...options.sizes } }
   const facts = gatherFacts(readMessage(bytes), rules)
   const findings: Finding[] = []
   const perId = new Map<string, number>()

@@ -47,7 +47,9 @@ export function createPreflight(options: PreflightOptions = {}): Preflight {
     },
     async check(message, lintOptions = {}) {
       const lang = lintOptions.lang ?? 'en'
-      const checkOptions = { ...lintOptions, sizes: { ...options.sizes, ...lintOptions.sizes } }
+      // the thresholds of the preflight, then the call's; none (the defaults) when neither has any
+      const sizes = options.sizes === undefined ? lintOptions.sizes : lintOptions.sizes === undefined ? options.sizes : { ...options.sizes, ...lintOptions.sizes }
+      const checkOptions = sizes === undefined ? lintOptions : { ...lintOptions, sizes }
       // on threads, the checks run while the scanners are asked
       const linted = threads === undefined ? lintMessage(message, checkOptions, rules) : threads.lint(message, checkOptions)
       if (scanners.length === 0) return { findings: await linted, unavailable: [] }
