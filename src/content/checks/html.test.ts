@@ -42,3 +42,17 @@ test('HTML with no "=" hides nothing, whatever style words it has', () => {
     assert.equal(hiddenHow(pieces.join('')), '')
   }), { numRuns: 1000 })
 })
+
+test('image-only mail counts the visible characters as dropping every white space would, up to where the count matters', () => {
+  const word = fc.constantFrom('sale', ' ', '\u3000', '\u00a0', '\n', 'セール', 'x'.repeat(50), '\t', '\u2028')
+  fc.assert(fc.property(fc.integer({ min: 1, max: 6 }), fc.array(word, { maxLength: 40 }), (images, words) => {
+    const html = `${'<img src="a.png">'.repeat(images)}<p>${words.join('')}</p>`
+    const message = Buffer.from(`From: a@example.jp\r\nContent-Type: text/html; charset=utf-8\r\n\r\n${html}`)
+    const facts = gatherFacts(readMessage(message), rules)
+    const chars = facts.htmlParts[0].text.replace(/\s+/g, '').length
+    const hit = checkHtml(facts, { rules, options: {}, sizes: DEFAULT_SIZE_THRESHOLDS } as never).find((found) => found.id === 'html.image-only')
+    const expected = chars < 400 && chars < images * 100
+    assert.equal(hit !== undefined, expected)
+    if (hit !== undefined) assert.deepEqual(hit.vars, { images, chars })
+  }), { numRuns: 2000 })
+})

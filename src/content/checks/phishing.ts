@@ -23,13 +23,14 @@ export function checkLinks(facts: MessageFacts, context: CheckContext): Hit[] {
   const seenShorteners = new Set<string>()
   const seenIps = new Set<string>()
   // newsletters repeat their links (a shop link under every item): each distinct one is judged once
-  const verdicts = new Map<string, LinkVerdict | undefined>()
+  const verdicts = new Map<string, Map<string, LinkVerdict | undefined>>()
   for (const link of facts.links) {
-    const key = `${link.href.length}:${link.href}${link.text}`
-    let verdict = verdicts.get(key)
-    if (verdict === undefined && !verdicts.has(key)) {
+    let byText = verdicts.get(link.href)
+    if (byText === undefined) verdicts.set(link.href, byText = new Map())
+    let verdict = byText.get(link.text)
+    if (verdict === undefined && !byText.has(link.text)) {
       verdict = judgeLink(link.href, link.text, context.rules)
-      verdicts.set(key, verdict)
+      byText.set(link.text, verdict)
     }
     if (verdict === undefined) continue
     const { host } = verdict
