@@ -2,7 +2,7 @@
 import { BASE64_BODY } from '../decode-body.ts'
 import type { Hit } from '../finding.ts'
 import type { MessageFacts, TextPart } from '../message-facts.ts'
-import { bodyLength, bodyText, type MessagePart } from '../read-message.ts'
+import { bodyLength, bodyText, type MessagePart, type ReadMessage } from '../read-message.ts'
 import type { CheckContext } from './check.ts'
 
 /** RFC 2045 §6.1 mechanisms; x-token encodings are private agreements receivers do not share. */
@@ -58,7 +58,7 @@ export function checkMime(facts: MessageFacts, _context: CheckContext): Hit[] {
     } else if ((encoding === '8bit' || encoding === 'binary') && !hasMimeVersion && hasHighBytes) {
       hits.push({ id: 'mime.8bit-without-mime', where, vars: { part: label, encoding: `${encoding} without MIME-Version` } })
     }
-    if (encoding === 'base64' && !isCleanBase64(bodyText(message, part, MAX_BASE64_CHECK_CHARS + 1), textPart)) {
+    if (encoding === 'base64' && !isCleanBase64(message, part, textPart)) {
       hits.push({ id: 'mime.transfer-encoding-invalid', where, vars: { part: label, encoding, problem: 'characters outside the base64 alphabet' } })
     }
   })
@@ -81,9 +81,9 @@ export function checkMime(facts: MessageFacts, _context: CheckContext): Hit[] {
 }
 
 /** Whether a base64 body (its first MAX_BASE64_CHECK_CHARS) holds only the base64 alphabet. A text part's whole body went through the same test when it was decoded. */
-function isCleanBase64(body: string, textPart: TextPart | undefined): boolean {
-  if (textPart !== undefined && body.length <= MAX_BASE64_CHECK_CHARS) return textPart.transferProblem === undefined
-  return BASE64_BODY.test(body.length > MAX_BASE64_CHECK_CHARS ? body.slice(0, MAX_BASE64_CHECK_CHARS) : body)
+function isCleanBase64(message: ReadMessage, part: MessagePart, textPart: TextPart | undefined): boolean {
+  if (textPart !== undefined && bodyLength(message, part) <= MAX_BASE64_CHECK_CHARS) return textPart.transferProblem === undefined
+  return BASE64_BODY.test(bodyText(message, part, MAX_BASE64_CHECK_CHARS))
 }
 
 function unknownCharset(charset: string): boolean {
