@@ -1,5 +1,5 @@
-// lintMessage off the event loop. It is synchronous and costs ~30–50 µs for a 10 KB
-// newsletter and ~5 ms for a 1 MB message with an archive; on the server's main thread that
+// lintMessage off the event loop. It is synchronous and costs ~20–50 µs for a 10 KB
+// newsletter and ~1 ms for a 1 MB message with an archive; on the server's main thread that
 // time is taken from every HTTP request and SMTP conversation in flight (and from delivery).
 // Here a few worker threads take it instead. Messages asked for in one event-loop turn travel
 // to a thread together, copied once into one transferred buffer that the thread gives back
