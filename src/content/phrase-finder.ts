@@ -207,11 +207,12 @@ function findOccurring(automaton: Automaton, text: string): Set<string> | undefi
 }
 
 /**
- * The ASCII phrases as a Wu–Manber scan: a window of the shortest phrase's length (`span`)
- * moves along the text by as much as the pair of characters at its end allows, so that no
- * phrase can start in what it passes over; only where that pair ends some phrase's first
- * `span` characters are the phrases of that pair compared. On English text it looks at about
- * one window end in 3.6 characters, twice as fast as the automaton reading every one.
+ * The ASCII phrases as a Wu–Manber scan: a window of the shortest phrase's length (`span`; a
+ * shorter one with an anchor is looked for apart) moves along the text by as much as the pair
+ * of characters at its end allows, so that no phrase can start in what it passes over; only
+ * where that pair ends some phrase's first `span` characters are the phrases of that pair
+ * compared. With the wording lists (a window of 7) it looks at about one window end in 4.4
+ * characters of English and compares at a few, three times as fast as the automaton.
  */
 interface SkipScan {
   /** the first characters of every phrase that are compared: at most 255, the shifts being bytes */
@@ -227,12 +228,37 @@ interface SkipScan {
   readonly shift: Uint8Array
   /** the phrases whose first `span` characters end in a pair (indexed as `shift`), longest first */
   readonly candidates: readonly (readonly string[] | undefined)[]
+  /**
+   * Phrases shorter than `span`, each holding a character that is no small letter, digit or
+   * space ('%' of '% off'): looked for where that character stands in the text (indexOf, at
+   * memchr's speed), so that the window is as long as the other phrases allow. One 5-character
+   * phrase kept the window at 5 for the wording lists' 30, where the next shortest are 7: the
+   * scan took a third longer.
+   */
+  readonly anchored: readonly AnchoredPhrase[]
 }
 
+interface AnchoredPhrase {
+  readonly phrase: string
+  /** the character looked for, and where it stands in the phrase */
+  readonly anchor: string
+  readonly at: number
+}
+
+/** A character of a phrase that prose holds seldom: none of a–z, 0–9 and the space. */
+const ANCHOR = /[^a-z0-9 ]/
+
 /** Lower-case ASCII phrases (no capital) of two characters or more; undefined for other phrases, or none. */
-function buildSkipScan(phrases: readonly string[]): SkipScan | undefined {
-  if (phrases.length === 0 || phrases.some((phrase) => phrase.length < 2)) return undefined
-  const span = Math.min(255, ...phrases.map((phrase) => phrase.length))
+function buildSkipScan(allPhrases: readonly string[]): SkipScan | undefined {
+  if (allPhrases.length === 0 || allPhrases.some((phrase) => phrase.length < 2)) return undefined
+  // the window: the shortest phrase without an anchor (all of them when every one has one)
+  const plain = allPhrases.filter((phrase) => !ANCHOR.test(phrase))
+  const span = Math.min(255, ...(plain.length > 0 ? plain : allPhrases).map((phrase) => phrase.length))
+  const anchored = allPhrases.filter((phrase) => phrase.length < span).map((phrase) => {
+    const at = phrase.search(ANCHOR)
+    return { phrase, anchor: phrase[at], at }
+  })
+  const phrases = allPhrases.filter((phrase) => phrase.length >= span)
   const fold = new Uint8Array(0x10000)
   for (let code = 1; code < 0x80; code++) fold[code] = code >= 0x41 && code <= 0x5a ? code + 0x20 : code
   const shift = new Uint8Array(0x80 * 0x80).fill(span - 1)
@@ -254,7 +280,7 @@ function buildSkipScan(phrases: readonly string[]): SkipScan | undefined {
       candidates[first << 7 | second] = candidates[folded]
     }
   }
-  return { span, fold, shift, candidates }
+  return { span, fold, shift, candidates, anchored }
 }
 
 /** The phrases occurring in an ASCII text read as lower-cased; undefined when two occurrences overlap, as findOccurring. */
@@ -284,6 +310,15 @@ function findBySkipping(scan: SkipScan, text: string): Set<string> | undefined {
   }
   for (let last = first; last < firstEnd;) last = moveOne(scan, text, last, occurrences)
   for (let last = second; last < text.length;) last = moveOne(scan, text, last, occurrences)
+  for (const { phrase, anchor, at } of scan.anchored) {
+    for (let found = text.indexOf(anchor, at); found !== -1; found = text.indexOf(anchor, found + 1)) {
+      const start = found - at
+      if (start + phrase.length > text.length) break
+      let index = 0
+      while (index < phrase.length && scan.fold[text.charCodeAt(start + index)] === phrase.charCodeAt(index)) index++
+      if (index === phrase.length) occurrences.push({ end: start + phrase.length, phrase })
+    }
+  }
   // in the automaton's order: by where they end, the longest first where several end together
   occurrences.sort((a, b) => a.end - b.end || b.phrase.length - a.phrase.length)
   const found = new Set<string>()
