@@ -87,3 +87,12 @@ test('reads a long ASCII text, past what the skip scan takes, as lower-cased too
   assert.deepEqual(find.inLowerCasedAscii(text), new Set(['shop now', 'unsubscribe']))
   assert.deepEqual(find.inLowerCasedAscii(text.slice(-30_000)), find(text.slice(-30_000).toLowerCase()))
 })
+
+test('reads long ASCII text, its windows split between two scans again and again, as the pattern reads it', () => {
+  const phrase = fc.array(fc.constantFrom('a', 'b', 'c', ' ', '-', '%'), { minLength: 2, maxLength: 9 }).map((symbols) => symbols.join(''))
+  const chunk = fc.array(fc.constantFrom('a', 'b', 'c', 'A', ' ', '-', '%', 'x', 'y', '\n'), { maxLength: 40 }).map((symbols) => symbols.join(''))
+  const text = fc.tuple(fc.array(chunk, { minLength: 1, maxLength: 8 }), fc.integer({ min: 1, max: 40 })).map(([chunks, times]) => chunks.join('').repeat(times))
+  fc.assert(fc.property(fc.array(phrase, { minLength: 1, maxLength: 8 }), text, (phrases, text) => {
+    assert.deepEqual(compilePhraseFinder(phrases).inLowerCasedAscii(text), byPattern(phrases, text.toLowerCase()))
+  }), { numRuns: 1500 })
+})

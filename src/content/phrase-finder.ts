@@ -285,31 +285,8 @@ function buildSkipScan(allPhrases: readonly string[]): SkipScan | undefined {
 
 /** The phrases occurring in an ASCII text read as lower-cased; undefined when two occurrences overlap, as findOccurring. */
 function findBySkipping(scan: SkipScan, text: string): Set<string> | undefined {
-  const { span, shift } = scan
   const occurrences: Occurrence[] = []
-  // Two windows move at once, one over the windows starting in the first half of the text, one
-  // over those starting in the second: each move waits on the pair its window ends at, and two
-  // such chains of loads run side by side where one alone leaves the processor waiting
-  // (~4.5 ns a move alone, ~2.5 both).
-  const middle = text.length >> 1
-  const firstEnd = Math.min(text.length, middle + span - 1)
-  let first = span - 1
-  let second = middle + span - 1
-  while (first < firstEnd && second < text.length) {
-    const firstShift = shift[(text.charCodeAt(first - 1) << 7 | text.charCodeAt(first)) & 0x3fff]
-    const secondShift = shift[(text.charCodeAt(second - 1) << 7 | text.charCodeAt(second)) & 0x3fff]
-    if (firstShift !== 0 && secondShift !== 0) {
-      first += firstShift
-      second += secondShift
-      continue
-    }
-    if (firstShift === 0) compareAt(scan, text, first++, occurrences)
-    else first += firstShift
-    if (secondShift === 0) compareAt(scan, text, second++, occurrences)
-    else second += secondShift
-  }
-  for (let last = first; last < firstEnd;) last = moveOne(scan, text, last, occurrences)
-  for (let last = second; last < text.length;) last = moveOne(scan, text, last, occurrences)
+  scanWindowEnds(scan, text, scan.span - 1, text.length, occurrences)
   for (const { phrase, anchor, at } of scan.anchored) {
     for (let found = text.indexOf(anchor, at); found !== -1; found = text.indexOf(anchor, found + 1)) {
       const start = found - at
@@ -329,6 +306,37 @@ function findBySkipping(scan: SkipScan, text: string): Set<string> | undefined {
     found.add(phrase)
   }
   return found
+}
+
+/**
+ * The windows ending from `from` to `to`. Two windows move at once, one over the first half of
+ * those ends, one over the second: each move waits on the pair its window ends at, and two such
+ * chains of loads run side by side where one alone leaves the processor waiting (~4.5 ns a move
+ * alone, ~2.5 both). When one half is done, what is left of the other is halved again.
+ */
+function scanWindowEnds(scan: SkipScan, text: string, from: number, to: number, occurrences: Occurrence[]): void {
+  const { shift } = scan
+  while (to - from > 64) {
+    const middle = (from + to) >> 1
+    let first = from
+    let second = middle
+    while (first < middle && second < to) {
+      const firstShift = shift[(text.charCodeAt(first - 1) << 7 | text.charCodeAt(first)) & 0x3fff]
+      const secondShift = shift[(text.charCodeAt(second - 1) << 7 | text.charCodeAt(second)) & 0x3fff]
+      if (firstShift !== 0 && secondShift !== 0) {
+        first += firstShift
+        second += secondShift
+        continue
+      }
+      if (firstShift === 0) compareAt(scan, text, first++, occurrences)
+      else first += firstShift
+      if (secondShift === 0) compareAt(scan, text, second++, occurrences)
+      else second += secondShift
+    }
+    if (first < middle) [from, to] = [first, middle]
+    else from = second
+  }
+  for (let last = from; last < to;) last = moveOne(scan, text, last, occurrences)
 }
 
 interface Occurrence {
