@@ -9,7 +9,8 @@ import { Worker } from 'node:worker_threads'
 import { TodokuError } from '../core/index.ts'
 import type { LintOptions, SizeThresholds } from './checks/check.ts'
 import type { Finding } from './finding.ts'
-import type { LintBatch, LintAnswer, LintWorkerData } from './lint-worker.ts'
+import { tableBytes, type LintAnswer, type LintBatch } from './lint-batch.ts'
+import type { LintWorkerData } from './lint-worker.ts'
 
 const WORKER_URL = new URL('./lint-worker.ts', import.meta.url)
 
@@ -181,11 +182,6 @@ export function startLintThreads(options: LintThreadsOptions): LintThreads {
       }))
     },
   }
-}
-
-/** Bytes of a batch's table: a length and an options index per message, 32 bits each (read by lint-worker.ts). */
-function tableBytes(count: number): number {
-  return count * 8
 }
 
 /** Whether two calls' options lint alike, so that a batch carries them once. */
