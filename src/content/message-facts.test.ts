@@ -84,3 +84,18 @@ test('an ASCII message\'s text parts read as they do once a byte past 0x7f elsew
     assert.deepEqual(textParts(raw), textParts(`X-Note: caf\xe9\r\n${raw}`))
   }), { numRuns: 2000 })
 })
+
+test('each wording list is read from the window on its own: an urgent phrase beside an opt-out one, in English and Japanese', () => {
+  const rules = defaultContentRules()
+  for (const body of [
+    'Your account has been suspended. To stop receiving these messages, unsubscribe here.',
+    'アカウントが停止されました。配信停止はこちら。',
+  ]) {
+    const facts = gatherFacts(readMessage(Buffer.from(`From: a@example.jp\r\nSubject: notice\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${body}\r\n`)), rules)
+    const urgent = [...facts.phrases('urgent')]
+    const optOut = rules.optOut.filter((phrase) => facts.phrases('optOut').has(phrase))
+    assert.ok(urgent.length > 0 && urgent.every((phrase) => rules.urgent.includes(phrase)), `urgent: ${urgent.join(', ')}`)
+    assert.ok(optOut.length > 0, `opt-out in ${body}`)
+    assert.ok(![...facts.phrases('optOut')].some((phrase) => rules.urgent.includes(phrase) && !rules.optOut.includes(phrase)), 'the other lists\' scan holds no urgent phrase')
+  }
+})

@@ -63,6 +63,9 @@ export interface HtmlPart {
   readonly imageCount: number
 }
 
+/** The lists of data/content-rules/wording.toml, as ContentRules names them. */
+export type WordingList = 'urgent' | 'optOut' | 'advertising' | 'contact'
+
 export interface MessageFacts {
   readonly message: ReadMessage
   readonly fields: readonly HeaderField[]
@@ -75,10 +78,11 @@ export interface MessageFacts {
   /** subject and every text part as visible text, lower-cased; made on first call (few checks need it) */
   visibleText(): string
   /**
-   * the rule phrases (data/content-rules/wording.toml) found in the subject and in the first and
-   * last WORDING_WINDOW_CHARS of the visible text, in one scan
+   * the phrases of a wording list (data/content-rules/wording.toml) found in the subject and in
+   * the first and last WORDING_WINDOW_CHARS of the visible text. The urgent list is scanned
+   * alone; the others together, on first call: only bulk and advertising mail asks for them.
    */
-  readonly phrases: ReadonlySet<string>
+  phrases(list: WordingList): ReadonlySet<string>
   readonly htmlParts: readonly HtmlPart[]
   readonly links: readonly Link[]
   readonly attachments: readonly Attachment[]
@@ -134,7 +138,15 @@ export function gatherFacts(message: ReadMessage, rules: ContentRules): MessageF
   // text): made when first asked for, not on every message at injection.
   let visibleText: string | undefined
   const visibleTextOf = () => visibleText ??= texts.map(lfOf).join('\n').toLowerCase()
-  const phrases = wordingPhrases(message, texts, textParts, visibleTextOf, rules.findPhrases)
+  // the window is cut once, and each finder reads it when a check first asks
+  let window: WordingWindow | undefined
+  let urgent: Set<string> | undefined
+  let others: Set<string> | undefined
+  const phrasesIn = (finder: PhraseFinder): Set<string> => {
+    window ??= wordingWindow(message, texts, textParts, visibleTextOf)
+    return window.isAscii ? finder.inLowerCasedAscii(window.text) : finder(window.text)
+  }
+  const phrases = (list: WordingList): ReadonlySet<string> => list === 'urgent' ? urgent ??= phrasesIn(rules.findUrgent) : others ??= phrasesIn(rules.findOthers)
   const links: Link[] = []
   for (const { part, html, crlfs } of htmlParts) {
     for (const anchor of anchorsOf(html)) {
@@ -158,21 +170,27 @@ export function gatherFacts(message: ReadMessage, rules: ContentRules): MessageF
   }
 }
 
+/** What the wording scan reads, lower-cased (isAscii: read as lower-cased by the finder's ASCII scan). */
+interface WordingWindow {
+  readonly text: string
+  readonly isAscii: boolean
+}
+
 /**
- * The phrases in what the wording scan reads: the lower-cased subject, then the first and last
+ * What the wording scan reads: the lower-cased subject, then the first and last
  * WORDING_WINDOW_CHARS of the rest of the visible text. When every text is ASCII (lower-casing
  * keeps lengths and needs no context) the window is cut first and the finder's ASCII scan
  * reads it as lower-cased — the same string, without joining and lower-casing the whole text.
  */
-function wordingPhrases(message: ReadMessage, texts: readonly ScanText[], textParts: readonly TextPart[], visibleTextOf: () => string, findPhrases: PhraseFinder): Set<string> {
+function wordingWindow(message: ReadMessage, texts: readonly ScanText[], textParts: readonly TextPart[], visibleTextOf: () => string): WordingWindow {
   const subject = texts[0].text
-  const ascii = isAsciiString(subject) && textParts.every((part) => part.text === undefined
+  const isAscii = isAsciiString(subject) && textParts.every((part) => part.text === undefined
     || (!part.hasHighBytes && part.charset !== 'iso-2022-jp' && part.charset !== 'utf-7' && (part.kind === 'plain' || !part.text.includes('&'))))
-  if (!ascii) {
+  if (!isAscii) {
     const visible = visibleTextOf()
     const body = visible.slice(subject.length)
     const window = body.length <= 2 * WORDING_WINDOW_CHARS ? body : `${body.slice(0, WORDING_WINDOW_CHARS)}\n${body.slice(-WORDING_WINDOW_CHARS)}`
-    return findPhrases(`${subject.toLowerCase()}\n${window}`)
+    return { text: `${subject.toLowerCase()}\n${window}`, isAscii }
   }
   // The rest of the visible text is '\n' + texts[1] + '\n' + texts[2]…, its window counted in
   // characters of LF text. A CR left in it is in no phrase, and no phrase holds a line end: the
@@ -184,7 +202,7 @@ function wordingPhrases(message: ReadMessage, texts: readonly ScanText[], textPa
   const window = length <= 2 * WORDING_WINDOW_CHARS ? pieces.map((piece) => piece.text) : [headOf(message, pieces, WORDING_WINDOW_CHARS), '\n', tailOf(message, pieces, WORDING_WINDOW_CHARS)]
   // joined by join, which writes one flat string: the scan reads a string made by `+` (a rope
   // of its pieces) about 10 % slower, each character going through the rope
-  return findPhrases.inLowerCasedAscii([subject, '\n', ...window].join(''))
+  return { text: [subject, '\n', ...window].join(''), isAscii }
 }
 
 /** A text as scanned, and how many CRLFs it holds (each one character of the LF text). */

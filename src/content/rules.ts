@@ -44,8 +44,15 @@ export interface ContentRules {
   readonly macroExtensions: ReadonlySet<string>
   readonly decoyExtensions: ReadonlySet<string>
   readonly archiveExtensions: ReadonlySet<string>
-  /** the phrases of every list a (lower-cased) text holds, found in one scan */
-  readonly findPhrases: PhraseFinder
+  /**
+   * The urgent phrases a (lower-cased) text holds. Every message is read for them, so they are a
+   * finder of their own: the English ones are 24 characters and more, and the skip scan moves by
+   * up to 23 where the other lists' 7-character phrases hold it to 6 (6,000 characters of
+   * English: a fifth of the time).
+   */
+  readonly findUrgent: PhraseFinder
+  /** the phrases of the other lists (opt-out, advertising, contact) in one scan, for the checks of bulk and advertising mail */
+  readonly findOthers: PhraseFinder
 }
 
 const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info']
@@ -112,7 +119,8 @@ export function loadContentRules(dir: string = DEFAULT_CONTENT_RULES_DIR): Conte
     optOut,
     advertising,
     contact,
-    findPhrases: compilePhraseFinder([...urgent, ...optOut, ...advertising, ...contact]),
+    findUrgent: compilePhraseFinder(urgent),
+    findOthers: compilePhraseFinder([...optOut, ...advertising, ...contact]),
     postalAddress,
     shorteners: new Set(lower(list(domains, 'domains.toml', 'shorteners', 'hosts'))),
     secondLevelSuffixes: new Set(lower(list(domains, 'domains.toml', 'second_level', 'suffixes'))),

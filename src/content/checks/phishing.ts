@@ -9,8 +9,9 @@ import type { CheckContext } from './check.ts'
 
 export function checkWording(facts: MessageFacts, context: CheckContext): Hit[] {
   const hits: Hit[] = []
+  const urgent = facts.phrases('urgent')
   for (const phrase of context.rules.urgent) {
-    if (facts.phrases.has(phrase)) hits.push({ id: 'wording.urgent-threat', where: {}, vars: { phrase } })
+    if (urgent.has(phrase)) hits.push({ id: 'wording.urgent-threat', where: {}, vars: { phrase } })
   }
   return hits
 }

@@ -9,15 +9,16 @@ import { hasOptOutText } from './unsubscribe.ts'
 
 export function isAdvertising(facts: MessageFacts, context: CheckContext): boolean {
   if (context.options.advertising !== undefined) return context.options.advertising
-  return context.rules.advertising.some((phrase) => facts.phrases.has(phrase))
+  return context.rules.advertising.some((phrase) => facts.phrases('advertising').has(phrase))
 }
 
 /** A phone number, an address or a URL: something a complaint can be sent to. */
 const CONTACT_POINT = /[\w.+-]+@[\w-]+(\.[\w-]+)+|https?:\/\/\S+|\b0\d{1,4}-\d{1,4}-\d{3,4}\b|\+\d[\d -]{7,}/
 
 export function checkTokutei(facts: MessageFacts, context: CheckContext): Hit[] {
-  if (!isAdvertising(facts, context)) return []
+  // the language first: reading for advertising phrases is a scan of its own
   if (context.options.advertising === undefined && !facts.hasJapanese) return []
+  if (!isAdvertising(facts, context)) return []
   const hits: Hit[] = []
   const text = facts.visibleText()
   if (facts.from.length === 0 || facts.from.every((mailbox) => mailbox.name.trim() === '')) {
@@ -27,6 +28,6 @@ export function checkTokutei(facts: MessageFacts, context: CheckContext): Hit[] 
   if (!hasOptOutText(facts, context) || !hasOptOutLink) hits.push({ id: 'tokutei.opt-out-missing', where: {} })
   const original = facts.textParts.map((part) => lfText(part) ?? '').join('\n') + '\n' + text
   if (!context.rules.postalAddress.some((pattern) => pattern.test(original))) hits.push({ id: 'tokutei.postal-address-missing', where: {} })
-  if (!context.rules.contact.some((phrase) => facts.phrases.has(phrase)) || !CONTACT_POINT.test(text)) hits.push({ id: 'tokutei.contact-missing', where: {} })
+  if (!context.rules.contact.some((phrase) => facts.phrases('contact').has(phrase)) || !CONTACT_POINT.test(text)) hits.push({ id: 'tokutei.contact-missing', where: {} })
   return hits
 }

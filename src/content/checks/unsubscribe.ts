@@ -27,7 +27,7 @@ export function checkUnsubscribe(facts: MessageFacts, context: CheckContext): Hi
 }
 
 export function hasOptOutText(facts: MessageFacts, context: CheckContext): boolean {
-  if (context.rules.optOut.some((phrase) => facts.phrases.has(phrase))) return true
+  if (context.rules.optOut.some((phrase) => facts.phrases('optOut').has(phrase))) return true
   // a link whose address says it (…/unsubscribe?…), even when its text is an image
   return facts.links.some((link) => /unsubscribe|opt-?out|teishi|kaijo/i.test(link.href))
 }
