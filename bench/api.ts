@@ -8,7 +8,8 @@
 // share the machine's cores, as they would on one box. BENCH_MEMORY=1 runs the store in memory
 // (no fsync) to show what the commits cost; PROFILE_DIR=dir writes the server's CPU profile;
 // PREFLIGHT=1 runs the content preflight (src/content, no scanners; policy warn) on every message,
-// on PREFLIGHT_THREADS lint threads (default 1, as `todoku serve`; 0: on the server's main thread).
+// on PREFLIGHT_THREADS lint threads (default 1, as `todoku serve`; 0: on the server's main thread);
+// PREFLIGHT=alternate (with --serve) lets the client switch it on and off (bench/preflight-cost.ts).
 // RAW_FILE=msg.eml sends that message as the raw body instead of the plain 10 KB one;
 // BODIES=raw (or structured) runs one body only; LOADGEN=wrk loads the server with wrk (Debian's
 // package) for WRK_SECONDS instead of this process's node:http client.
@@ -36,21 +37,37 @@ if (process.argv[2] === '--serve') {
   const { token } = await store.createApiKey({ tenantId: 'bench', name: 'bench', scopes: ['messages:send'] })
   const { createPreflight } = await import('../src/content/index.ts')
   let queued = 0
-  const injector = createInjector({ store, clock: systemClock, random: systemRandom, onQueued: () => queued++, ...(process.env.PREFLIGHT === '1' ? { preflight: createPreflight({ threads: Number(process.env.PREFLIGHT_THREADS ?? 1) }) } : {}) })
+  const deps = { store, clock: systemClock, random: systemRandom, onQueued: () => queued++ }
+  const plain = createInjector(deps)
+  // PREFLIGHT=alternate: two injectors on one store, the one with the preflight taking the
+  // requests after { preflight: true } until { preflight: false } (bench/preflight-cost.ts)
+  const checked = process.env.PREFLIGHT === '1' || process.env.PREFLIGHT === 'alternate'
+    ? createInjector({ ...deps, preflight: createPreflight({ threads: Number(process.env.PREFLIGHT_THREADS ?? 1) }) })
+    : undefined
+  let isChecking = process.env.PREFLIGHT === '1'
+  const injector: typeof plain = { limits: plain.limits, inject: (request) => (isChecking && checked !== undefined ? checked : plain).inject(request) }
   const api = await startApi({ store, injector, log: { info: () => {}, error: (message, fields) => console.error(message, fields) } }, { host: '127.0.0.1', port: 0 })
   process.send?.({ port: api.port, token })
-  // 'mark' after the warm-up; 'stop' answers the CPU per message queued since, per thread
+  // 'mark' after the warm-up; 'measure' answers the CPU per message queued since, per thread;
+  // 'stop' answers it and ends the server
   let cpuAtMark = threadCpuSeconds()
-  process.on('message', async (command) => {
+  process.on('message', async (command: string | { preflight: boolean }) => {
+    if (typeof command === 'object') {
+      isChecking = command.preflight
+      process.send?.({ preflight: isChecking })
+      return
+    }
     if (command === 'mark') {
       cpuAtMark = threadCpuSeconds()
       queued = 0
+      process.send?.({ marked: true })
       return
     }
     const now = threadCpuSeconds()
     const perMessage: Record<string, number> = {}
     for (const [name, seconds] of now) perMessage[name] = (seconds - (cpuAtMark.get(name) ?? 0)) * 1e6 / Math.max(queued, 1)
     process.send?.({ cpuUsPerMessage: perMessage })
+    if (command === 'measure') return
     await api.close()
     await store.close()
     process.exit(0)
