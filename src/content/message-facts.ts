@@ -333,6 +333,23 @@ const ADDR_SPEC = /^(?:[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+|"(?:[^"\\]|\\.)*")@(?:[A
 
 /** A mailbox list ('Name <a@b>, c@d'); an empty list when any mailbox in it is not valid. */
 export function parseMailboxList(value: string): Mailbox[] {
+  // most From fields are one mailbox without quotes, comments or commas: nothing to split
+  const items = /["(\\,]/.test(value) ? splitMailboxes(value) : [value]
+  const mailboxes: Mailbox[] = []
+  for (const item of items.map((text) => text.replace(/\s*\n\s*/g, ' ').trim())) {
+    if (item === '') continue
+    const angled = /^(.*?)<([^<>]*)>$/s.exec(item)
+    const address = (angled === null ? item : angled[2]).trim()
+    if (!ADDR_SPEC.test(address)) return []
+    const rawName = angled === null ? '' : angled[1].trim()
+    const name = decodeEncodedWords(rawName.startsWith('"') && rawName.endsWith('"') ? rawName.slice(1, -1).replace(/\\(.)/g, '$1') : rawName)
+    mailboxes.push({ name, address, domain: address.slice(address.lastIndexOf('@') + 1).toLowerCase() })
+  }
+  return mailboxes
+}
+
+/** The mailboxes of a list, split at the commas outside quotes, comments and angle brackets; comments dropped. */
+function splitMailboxes(value: string): string[] {
   const items: string[] = []
   let current = ''
   let quoted = false
@@ -364,16 +381,6 @@ export function parseMailboxList(value: string): Mailbox[] {
     current += char
   }
   items.push(current)
-  const mailboxes: Mailbox[] = []
-  for (const item of items.map((text) => text.replace(/\s*\n\s*/g, ' ').trim())) {
-    if (item === '') continue
-    const angled = /^(.*?)<([^<>]*)>$/s.exec(item)
-    const address = (angled === null ? item : angled[2]).trim()
-    if (!ADDR_SPEC.test(address)) return []
-    const rawName = angled === null ? '' : angled[1].trim()
-    const name = decodeEncodedWords(rawName.startsWith('"') && rawName.endsWith('"') ? rawName.slice(1, -1).replace(/\\(.)/g, '$1') : rawName)
-    mailboxes.push({ name, address, domain: address.slice(address.lastIndexOf('@') + 1).toLowerCase() })
-  }
-  return mailboxes
+  return items
 }
 

@@ -65,7 +65,8 @@ function withoutComments(value: string): string {
 }
 
 export function isDateTime(value: string): boolean {
-  const match = DATE_TIME.exec(withoutComments(value))
+  // the pattern reads any run of white space where the text has one: only comments need taking out
+  const match = DATE_TIME.exec(value.includes('(') ? withoutComments(value) : value.trim())
   if (match === null) return false
   const [, day, , hour, minute, second] = match
   return Number(day) >= 1 && Number(day) <= 31 && Number(hour) <= 23 && Number(minute) <= 59 && (second === undefined || Number(second) <= 60)
