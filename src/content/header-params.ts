@@ -12,6 +12,13 @@ export interface HeaderParams {
 
 const PARAM = /;\s*([^\s=;]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)/g
 
+/**
+ * The common case, one parameter with a token or a plain quoted value ("; charset=utf-8",
+ * '; boundary="--_NmP-b1-Part_1"'): read by one anchored match where the loop below searches twice; with
+ * no '*' in the name, no backslash in the value. Anything else goes the general way.
+ */
+const ONE_PARAM = /^;[ \t]*([A-Za-z0-9-]+)[ \t]*=[ \t]*(?:"([^"\\]*)"|([^\s";]*))[ \t]*$/
+
 export function parseParams(field: string | undefined): HeaderParams {
   if (field === undefined) return { value: '', params: {} }
   const semicolon = field.indexOf(';')
@@ -19,8 +26,19 @@ export function parseParams(field: string | undefined): HeaderParams {
   const value = (head.includes('(') ? head.replace(/\([^)]*\)/g, '') : head).trim().toLowerCase()
   const params: Record<string, string> = {}
   if (semicolon === -1) return { value, params }
+  const rest = field.slice(semicolon)
+  const one = ONE_PARAM.exec(rest)
+  if (one !== null) {
+    const name = one[1].toLowerCase()
+    const raw = one[2] ?? one[3]
+    // `in`, as below: a parameter named "constructor" is found on Object.prototype and dropped
+    if (!(name in params)) params[name] = raw.includes('=?') ? decodeEncodedWords(raw) : raw
+    return { value, params }
+  }
   const pieces: Record<string, { index: number; text: string; encoded: boolean }[]> = {}
-  for (const match of field.slice(semicolon).matchAll(PARAM)) {
+  // exec from the start rather than matchAll, which copies the expression on every call
+  PARAM.lastIndex = 0
+  for (let match = PARAM.exec(rest); match !== null; match = PARAM.exec(rest)) {
     let name = match[1].toLowerCase()
     let raw = match[2].trim()
     if (raw.startsWith('"')) raw = raw.includes('\\') ? raw.slice(1, -1).replace(/\\(.)/g, '$1') : raw.slice(1, -1)

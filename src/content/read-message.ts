@@ -135,7 +135,7 @@ export function readMessage(input: Uint8Array): ReadMessage {
     return low + 1
   }
 
-  const reading: Reading = { text, isCrlfText, issues: [], budget: { parts: 0 }, lineOf }
+  const reading: Reading = { text, isCrlfText, isShiftedText: usesCrlf && !isCrlfText, issues: [], budget: { parts: 0 }, lineOf }
   let messageStart = 0
   // An mbox envelope line ("From MAILER-DAEMON Thu Apr 29 23:34:45 2004") opens many saved mails: it is no header field.
   if (text.startsWith('From ')) messageStart = text.indexOf('\n') + 1 || text.length
@@ -148,6 +148,8 @@ export function readMessage(input: Uint8Array): ReadMessage {
 interface Reading {
   readonly text: string
   readonly isCrlfText: boolean
+  /** `text` is the LF text of a message with CRLFs in it: its offsets are not the raw message's */
+  readonly isShiftedText: boolean
   readonly issues: StructureIssue[]
   readonly budget: { parts: number }
   readonly lineOf: (offset: number) => number
@@ -173,61 +175,72 @@ function countOf(text: string, char: string, limit: number): number {
   return count
 }
 
-/** RFC 5322 §3.6.8: field names are printable US-ASCII except colon. */
-const FIELD_NAME = /^[!-9;-~]+$/
-
 function readPart(reading: Reading, start: number, end: number, path: string, depth: number, boundaries: readonly string[]): MessagePart {
   const { text, issues, lineOf } = reading
   reading.budget.parts++
   const fields: HeaderField[] = []
   let position = start
   let bodyStart = end
+  // The header lines follow one another: one line number looked up, then counted. Not so in an
+  // LF text made from mixed line ends, where lineOf counts a CR for every line (also those that
+  // ended in a bare LF): there every line is asked of lineOf, so that the numbers agree with it.
+  let line = lineOf(start)
   let previous: { name: string; lower: string; value: string; line: number } | undefined
+  // the three fields this reader itself needs, found as the fields are kept
+  let contentTypeValue: string | undefined
+  let dispositionValue: string | undefined
+  let encodingValue: string | undefined
   const flush = () => {
-    if (previous !== undefined && fields.length < MAX_LINT_HEADER_FIELDS) fields.push(previous)
+    if (previous !== undefined && fields.length < MAX_LINT_HEADER_FIELDS) {
+      fields.push(previous)
+      const { lower, value } = previous
+      if (lower === 'content-type') contentTypeValue ??= value
+      else if (lower === 'content-disposition') dispositionValue ??= value
+      else if (lower === 'content-transfer-encoding') encodingValue ??= value
+    }
     previous = undefined
   }
   let foundEnd = false
-  while (position < end) {
+  for (; position < end; position++, line = reading.isShiftedText ? lineOf(position) : line + 1) {
     let lineEnd = text.indexOf('\n', position)
     if (lineEnd === -1 || lineEnd > end) lineEnd = end
-    const lineText = text.slice(position, contentEndOf(reading, position, lineEnd))
-    if (lineText === '') {
+    const contentEnd = contentEndOf(reading, position, lineEnd)
+    if (contentEnd === position) {
       bodyStart = Math.min(lineEnd + 1, end)
       foundEnd = true
       break
     }
-    const first = lineText.charCodeAt(0)
+    const first = text.charCodeAt(position)
     if (first === 32 || first === 9) {
-      if (previous !== undefined) previous.value += lineText
-      else issues.push({ kind: 'malformed-field', part: path, line: lineOf(position), detail: lineText.slice(0, 60) })
-    } else {
-      const colon = lineText.indexOf(':')
-      // the name without white space before the colon, the value without white space after it
-      let nameEnd = colon
-      while (nameEnd > 0 && isBlank(lineText.charCodeAt(nameEnd - 1))) nameEnd--
-      const name = colon > 0 ? lineText.slice(0, nameEnd) : ''
-      if (name === '' || !FIELD_NAME.test(name)) {
-        flush()
-        issues.push({ kind: 'malformed-field', part: path, line: lineOf(position), detail: lineText.slice(0, 60) })
-      } else {
-        flush()
-        let valueStart = colon + 1
-        while (isBlank(lineText.charCodeAt(valueStart))) valueStart++
-        previous = { name, lower: name.toLowerCase(), value: lineText.slice(valueStart), line: lineOf(position) }
-      }
+      if (previous !== undefined) previous.value += text.slice(position, contentEnd)
+      else issues.push({ kind: 'malformed-field', part: path, line, detail: text.slice(position, Math.min(contentEnd, position + 60)) })
+      position = lineEnd
+      continue
     }
-    position = lineEnd + 1
+    // "Content-Type : text/plain": the name, white space, the colon, white space, the value
+    let nameEnd = position
+    while (nameEnd < contentEnd && isFieldNameChar(text.charCodeAt(nameEnd))) nameEnd++
+    let colon = nameEnd
+    while (colon < contentEnd && isBlank(text.charCodeAt(colon))) colon++
+    flush()
+    if (nameEnd === position || colon === contentEnd || text.charCodeAt(colon) !== 58) {
+      issues.push({ kind: 'malformed-field', part: path, line, detail: text.slice(position, Math.min(contentEnd, position + 60)) })
+    } else {
+      let valueStart = colon + 1
+      while (valueStart < contentEnd && isBlank(text.charCodeAt(valueStart))) valueStart++
+      const name = text.slice(position, nameEnd)
+      previous = { name, lower: name.toLowerCase(), value: text.slice(valueStart, contentEnd), line }
+    }
+    position = lineEnd
   }
   flush()
   if (!foundEnd && path === '' && position < end) issues.push({ kind: 'no-header-end', part: path, line: lineOf(start) })
 
-  const get = (name: string) => fields.find((field) => field.lower === name)?.value
-  const type = parseParams(get('content-type'))
+  const type = parseParams(contentTypeValue)
   const contentType = type.value.includes('/') ? type.value : 'text/plain'
-  const disposition = parseParams(get('content-disposition'))
+  const disposition = parseParams(dispositionValue)
   const filename = disposition.params.filename ?? type.params.name
-  const transferEncoding = (get('content-transfer-encoding') ?? '7bit').trim().toLowerCase() || '7bit'
+  const transferEncoding = (encodingValue ?? '7bit').trim().toLowerCase() || '7bit'
   const bodyLine = lineOf(bodyStart)
   const parts: MessagePart[] = []
 
@@ -324,6 +337,11 @@ export function bodyLength(message: ReadMessage, part: MessagePart): number {
 /** CRLFs in a part's body: none when `text` is LF-only, else one per line end (its body starts after one and ends before one). */
 export function crlfsOf(message: ReadMessage, part: MessagePart): number {
   return message.isCrlfText ? message.lineOf(part.bodyEnd) - message.lineOf(part.bodyStart) : 0
+}
+
+/** RFC 5322 §3.6.8: field names are printable US-ASCII except colon. */
+function isFieldNameChar(code: number): boolean {
+  return code >= 33 && code <= 126 && code !== 58
 }
 
 /** A space or a tab. */

@@ -1,0 +1,161 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import * as fc from 'fast-check'
+import { decodeBytes, decodeEncodedWords } from './decode-body.ts'
+import { parseParams } from './header-params.ts'
+import { readMessage, type ReadMessage } from './read-message.ts'
+
+/** The line facts of a raw message by a plain split into lines. */
+function plainLineFacts(raw: string) {
+  const lines = raw.split('\n')
+  // a line's content ends before its LF, and before one CR ahead of that
+  const contents = lines.map((line) => line.endsWith('\r') ? line.slice(0, -1) : line)
+  const usesCrlf = raw.includes('\r\n')
+  const bareLfLines = usesCrlf ? lines.slice(0, -1).flatMap((line, index) => line.endsWith('\r') ? [] : [index + 1]) : []
+  const isCrlfText = usesCrlf && bareLfLines.length === 0
+  // the header ends at the first empty line, unless the message is that one line
+  const empty = contents.findIndex((content) => content === '')
+  const headerLines = empty === -1 || contents.length === 1 ? contents.length : empty
+  const longLines = contents.flatMap((content, index) => content.length > 998 ? [index + 1] : [])
+  const starts = lines.map((_line, index) => lines.slice(0, index).join('\n').length + (index === 0 ? 0 : 1))
+  // offsets in the LF text of a message with CRLFs shift left by one per line before them (lineOf's reckoning)
+  const shift = usesCrlf && !isCrlfText ? 1 : 0
+  return {
+    text: isCrlfText || !usesCrlf ? raw : raw.replace(/\r\n/g, '\n'),
+    isCrlfText,
+    usesCrlf,
+    bareLfLines,
+    bareCrLines: contents.flatMap((content, index) => content.includes('\r') ? [index + 1] : []),
+    longHeaderLines: longLines.filter((line) => line <= headerLines),
+    longBodyLines: longLines.filter((line) => line > headerLines),
+    lineStarts: starts.map((start, index) => start - shift * index),
+  }
+}
+
+/** A header block read line by line with one expression per field, from `start` to the first empty line or `end`. */
+function plainHeader(message: ReadMessage, start: number, end: number) {
+  const { text } = message
+  const fields: { name: string; lower: string; value: string; line: number }[] = []
+  const malformed: number[] = []
+  let current: { name: string; lower: string; value: string; line: number } | undefined
+  const lines = text.slice(start, end).split('\n')
+  let offset = start
+  for (const [index, line] of lines.entries()) {
+    if (index === lines.length - 1 && line === '') break
+    // a kept CRLF's CR is no content; the last line ends in one only when the text goes on with its LF
+    const endsInLf = index < lines.length - 1 || text[end] === '\n'
+    const content = message.isCrlfText && endsInLf && line.endsWith('\r') ? line.slice(0, -1) : line
+    if (content === '') break
+    const field = /^([!-9;-~]+)[ \t]*:[ \t]*(.*)$/s.exec(content)
+    if (/^[ \t]/.test(content) && current !== undefined) {
+      current.value += content
+    } else {
+      if (current !== undefined) fields.push(current)
+      current = field === null ? undefined : { name: field[1], lower: field[1].toLowerCase(), value: field[2], line: message.lineOf(offset) }
+      if (current === undefined) malformed.push(message.lineOf(offset))
+    }
+    offset += line.length + 1
+  }
+  if (current !== undefined) fields.push(current)
+  return { fields, malformed }
+}
+
+const LINES = [
+  'From: a@example.jp', 'To : b@example.jp', 'Subject:  hello', 'X-Tab:\tvalue', ' folded on', '\tand on', 'Content-Type: text/plain; charset=utf-8',
+  'no field here', ': no name', 'Na me: v', 'X\u00e9: v', 'X\x7f: v', 'X\x1f: v', 'Empty:', 'Spaces:   ', 'a\rb: c', 'X-Long: ' + 'x'.repeat(995), '', 'body',
+]
+const LINE_ENDS = ['\r\n', '\r\n', '\n', '\r', '\r\r\n', '']
+
+const rawMessage = fc.array(fc.tuple(fc.constantFrom(...LINES), fc.constantFrom(...LINE_ENDS)), { maxLength: 24 })
+  .map((lines) => lines.map(([line, end]) => line + end).join(''))
+
+test('readMessage finds the line ends, bare CRs and LFs and long lines a plain split into lines finds', () => {
+  fc.assert(fc.property(rawMessage, fc.boolean(), (raw, allCrlf) => {
+    const message = allCrlf ? raw.replace(/\r?\n/g, '\r\n') : raw
+    const reading = readMessage(Buffer.from(message, 'latin1'))
+    const plain = plainLineFacts(message)
+    assert.deepEqual({
+      text: reading.text, isCrlfText: reading.isCrlfText, usesCrlf: reading.usesCrlf, bareLfLines: reading.bareLfLines, bareCrLines: reading.bareCrLines,
+      longHeaderLines: reading.longHeaderLines, longBodyLines: reading.longBodyLines, lineStarts: plain.lineStarts.map((_start, index) => reading.lineStart(index + 1)),
+    }, plain)
+    for (let offset = 0; offset <= reading.text.length; offset++) {
+      assert.equal(reading.lineOf(offset), plain.lineStarts.findLastIndex((start) => start <= offset) + 1)
+    }
+  }), { numRuns: 3000 })
+})
+
+test('readMessage reads the header fields a line-by-line reading finds, at the top and in a part', () => {
+  fc.assert(fc.property(rawMessage, fc.constantFrom('\r\n', '\n'), (header, lineEnd) => {
+    const top = readMessage(Buffer.from(header, 'latin1'))
+    const plainTop = plainHeader(top, 0, top.text.length)
+    assert.deepEqual(top.root.fields, plainTop.fields)
+    assert.deepEqual(top.issues.filter((issue) => issue.kind === 'malformed-field').map((issue) => issue.line), plainTop.malformed)
+
+    // the same lines as the header of a part, which ends where its delimiter line starts
+    const opening = `Content-Type: multipart/mixed; boundary=b${lineEnd}${lineEnd}--b${lineEnd}`
+    const nested = readMessage(Buffer.from(`${opening}${header}${lineEnd}--b--${lineEnd}`, 'latin1'))
+    const start = nested.text.indexOf(`--b${nested.isCrlfText ? '\r\n' : '\n'}`) + (nested.isCrlfText ? 5 : 4)
+    const end = nested.text.lastIndexOf('--b--') - (nested.isCrlfText ? 2 : 1)
+    const part = nested.root.parts[0]
+    if (part === undefined || end < start) return
+    const plainPart = plainHeader(nested, start, end)
+    assert.deepEqual(part.fields, plainPart.fields)
+    assert.deepEqual(nested.issues.filter((issue) => issue.kind === 'malformed-field' && issue.part === '1').map((issue) => issue.line), plainPart.malformed)
+  }), { numRuns: 3000 })
+})
+
+/** parseParams as it read every value before its one-parameter shortcut: each parameter matched in turn. */
+function parseParamsMatchByMatch(field: string | undefined) {
+  if (field === undefined) return { value: '', params: {} }
+  const semicolon = field.indexOf(';')
+  const head = semicolon === -1 ? field : field.slice(0, semicolon)
+  const value = (head.includes('(') ? head.replace(/\([^)]*\)/g, '') : head).trim().toLowerCase()
+  const params: Record<string, string> = {}
+  if (semicolon === -1) return { value, params }
+  const pieces: Record<string, { index: number; text: string; encoded: boolean }[]> = {}
+  for (const match of field.slice(semicolon).matchAll(/;\s*([^\s=;]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)/g)) {
+    let name = match[1].toLowerCase()
+    let raw = match[2].trim()
+    if (raw.startsWith('"')) raw = raw.slice(1, -1).replace(/\\(.)/g, '$1')
+    const continued = /^(.+?)\*(\d+)(\*?)$/.exec(name)
+    if (continued !== null) {
+      ;(pieces[continued[1]] ??= []).push({ index: Number(continued[2]), text: raw, encoded: continued[3] === '*' })
+    } else if (name.endsWith('*')) {
+      name = name.slice(0, -1)
+      params[name] = decodeExtended(raw)
+    } else if (!(name in params)) {
+      params[name] = raw.includes('=?') ? decodeEncodedWords(raw) : raw
+    }
+  }
+  for (const [name, list] of Object.entries(pieces)) {
+    list.sort((a, b) => a.index - b.index)
+    const joined = list.map((piece, index) => piece.encoded ? (index === 0 ? piece.text : `''${piece.text}`) : piece.text)
+    params[name] = list[0].encoded ? decodeExtended(joined[0] + list.slice(1).map((piece) => piece.text).join('')) : joined.join('')
+  }
+  return { value, params }
+}
+
+function decodeExtended(raw: string): string {
+  const match = /^([^']*)'[^']*'(.*)$/s.exec(raw)
+  if (match === null) return raw
+  const bytes = Buffer.from(match[2].replace(/%([0-9a-f]{2})/gi, (_all, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1')
+  return decodeBytes(bytes, match[1] || 'us-ascii') ?? bytes.toString('latin1')
+}
+
+const PARAM_PIECES = [
+  'text/plain', 'Multipart/Alternative', '(comment)', '; ', ';', ' ', '\t', '\u00a0', 'charset', 'CHARSET', 'boundary', 'name', 'constructor', '__proto__',
+  'filename*', 'filename*0', 'filename*1*', '=', '"', '\\', 'utf-8', "utf-8''%E3%81%82", '=?utf-8?B?44GC?=', 'a b', '"a;b"', '"a\\"b"', '--_NmP-b1-Part_1',
+]
+
+test('parseParams reads what matching parameter by parameter reads, for any value', () => {
+  fc.assert(fc.property(fc.option(fc.array(fc.constantFrom(...PARAM_PIECES), { maxLength: 12 }), { nil: undefined }), (pieces) => {
+    const field = pieces?.join('')
+    assert.deepEqual(parseParams(field), parseParamsMatchByMatch(field))
+  }), { numRuns: 10000 })
+})
+
+test('parseParams reads the common one-parameter values', () => {
+  assert.deepEqual(parseParams('text/plain; charset=utf-8'), { value: 'text/plain', params: { charset: 'utf-8' } })
+  assert.deepEqual(parseParams('multipart/alternative; boundary="--_NmP-b1-Part_1"'), { value: 'multipart/alternative', params: { boundary: '--_NmP-b1-Part_1' } })
+  assert.deepEqual(parseParams('text/plain; constructor=x'), { value: 'text/plain', params: {} })
+})
