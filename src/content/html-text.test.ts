@@ -3,49 +3,63 @@ import { test } from 'node:test'
 import * as fc from 'fast-check'
 import { anchorsOf, decodeEntities, readHtml } from './html-text.ts'
 
-/** readHtml as the plain replacements and the image pattern it stands for, each over the whole text. */
-function readHtmlByPatterns(html: string): { text: string; imageCount: number } {
+/**
+ * readHtml as the plain replacements and the patterns it stands for, each over the whole text;
+ * where the first anchor is when one walk reads the HTML (no head, style, script or comment), 0 otherwise.
+ */
+function readHtmlByPatterns(html: string): { text: string; imageCount: number; anchorsFrom: number } {
   const text = decodeEntities(html
     .replace(/<(head|style|script)\b[\s\S]*?<\/\1\s*>/gi, ' ')
     .replace(/<!--[\s\S]*?-->/g, ' ')
     .replace(/<[^>]*>/g, ' '))
     .replace(/[ \t\r\n\u00a0]+/g, ' ')
-  return { text, imageCount: html.match(/<img\b/gi)?.length ?? 0 }
+  const firstAnchor = html.search(/<a\b/i)
+  const anchorsFrom = /<(?:head|style|script)\b|<!--/i.test(html) ? 0 : firstAnchor === -1 ? html.length : firstAnchor
+  return { text, imageCount: html.match(/<img\b/gi)?.length ?? 0, anchorsFrom }
+}
+
+/** readHtml of the HTML, and of it with every line end a CRLF, read as CRLF text (no LF looked for), are what the patterns give. */
+function assertReadsAsPatterns(html: string): void {
+  assert.deepEqual({ ...readHtml(html) }, readHtmlByPatterns(html))
+  const crlfHtml = html.replace(/\r?\n/g, '\r\n')
+  assert.deepEqual({ ...readHtml(crlfHtml, true) }, readHtmlByPatterns(crlfHtml))
 }
 
 // what the walk stops at (a '<' in and after tags, white space of each kind, runs of spaces), text
 // between tags short enough to read character by character and long enough to search, and
 // the names it reads after a '<', with the letters that fold to ASCII only under Unicode rules (ı ſ K)
 const PIECES = [
-  '<', '>', ' ', '  ', '   ', '\n', '\r\n', '\t', '\u00a0', '\u3000', 'a', 'ok.', '配信', '&', ';', '&nbsp;', '&#10;', '&amp;',
+  '<', '>', ' ', '  ', '   ', '\n', '\r\n', '\r', '\t', '\u00a0', '\u3000', 'a', 'ok.', '配信', '&', ';', '&nbsp;', '&#10;', '&amp;',
   '<b>', '</p >', '<br>\n', '<p title="<img src=x>">', '<p title=\'a > b\'>', '<!--', '-->', '<!-', '<!DOCTYPE html>',
   '<img src="x">', '<IMG', '<img/>', '<imgs>', '<img_x>', '<ımg>', '<img\n', '<Img1>',
   '<head>', '</head>', '<HEAD ', '<header>', '<style>', '</style>', '<ſtyle>', '<script>', '</script >', '<scripts>', '<ſcript>',
-  '<a href="x">', '</a>', '<abbr>', 'K', 'Lorem ipsum dolor sit amet, consectetur adipiscing', 'x'.repeat(40),
+  '<a href="x">', '<A>', '<a\n', '</a>', '<abbr>', '<a_b>', 'K', 'Lorem ipsum dolor sit amet, consectetur adipiscing', 'x'.repeat(40),
 ]
 
 test('readHtml gives the text and image count the patterns give, for any HTML', () => {
   fc.assert(fc.property(fc.array(fc.constantFrom(...PIECES), { maxLength: 40 }), (pieces) => {
-    const html = pieces.join('')
-    assert.deepEqual({ ...readHtml(html) }, readHtmlByPatterns(html))
+    assertReadsAsPatterns(pieces.join(''))
   }), { numRuns: 20000 })
 })
 
 test('readHtml gives what the patterns give on HTML with no head, style, script or comment (read in one walk)', () => {
   const plain = PIECES.filter((piece) => !/<(?:head|style|script)\b|<!--/i.test(piece))
   fc.assert(fc.property(fc.array(fc.constantFrom(...plain), { maxLength: 40 }), (pieces) => {
-    const html = pieces.join('')
-    assert.deepEqual({ ...readHtml(html) }, readHtmlByPatterns(html))
+    assertReadsAsPatterns(pieces.join(''))
   }), { numRuns: 20000 })
 })
 
 test('readHtml joins tags and white space of any kind and length around them, leaving a lone space alone', () => {
-  assert.deepEqual({ ...readHtml('<p>Hello,  world.<br>\r\n \t<img src="a.png"> <IMG>\u00a0 see <b>this</b> </p>') },
-    { text: ' Hello, world. see this ', imageCount: 2 })
+  const html = '<p>Hello,  world.<br>\r\n \t<img src="a.png"> <IMG>\u00a0 see <b>this</b> </p>'
+  assert.deepEqual({ ...readHtml(html) }, { text: ' Hello, world. see this ', imageCount: 2, anchorsFrom: html.length })
+})
+
+test('readHtml tells where the first anchor is, after an image and text', () => {
+  assert.equal(readHtml('<p><img src="a.png">Hi <A href="x">there</a> <a>').anchorsFrom, 23)
 })
 
 test('readHtml counts images in comments, styles and attribute values, as the pattern did', () => {
-  assert.deepEqual({ ...readHtml('<!-- <img> --><style><img></style><p title="<img src=x">x') }, { text: ' x', imageCount: 3 })
+  assert.deepEqual({ ...readHtml('<!-- <img> --><style><img></style><p title="<img src=x">x') }, { text: ' x', imageCount: 3, anchorsFrom: 0 })
 })
 
 /** The anchors as the single pattern that anchorsOf stands for finds them. */
@@ -58,13 +72,16 @@ test('anchorsOf finds the anchors the pattern finds, the first one after many ot
   fc.assert(fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 40 }), (pieces) => {
     const html = pieces.join('')
     assert.deepEqual([...anchorsOf(html)].map((anchor) => ({ ...anchor })), anchorsByPattern(html))
+    assert.deepEqual([...anchorsOf(html, readHtml(html).anchorsFrom)].map((anchor) => ({ ...anchor })), anchorsByPattern(html))
   }), { numRuns: 5000 })
 })
 
 test('readHtml stays linear on what makes a walk go back or stop often (a million characters of each)', () => {
-  for (const unit of ['<', '<p ', ' <', '  ', ' x', '<b>  ', '\n<!', '<p title="<img', '<img', '<br>\n', '\u00a0 ', '<style', '<!--', `${'x'.repeat(40)}\t`, `${'x'.repeat(40)}<b>`, `${'x'.repeat(40)}<`]) {
+  for (const unit of ['<', '<p ', ' <', '  ', ' x', '<b>  ', '\n<!', '<p title="<img', '<img', '<br>\n', '<a ', '\r', '\u00a0 ', '<style', '<!--', `${'x'.repeat(40)}\t`, `${'x'.repeat(40)}<b>`, `${'x'.repeat(40)}<`]) {
     const started = performance.now()
-    readHtml(`<p>x</p>${unit.repeat(Math.ceil(1_000_000 / unit.length))}`)
+    const html = `<p>x</p>${unit.repeat(Math.ceil(1_000_000 / unit.length))}`
+    readHtml(html)
+    readHtml(html.replace(/\r?\n/g, '\r\n'), true)
     const ms = performance.now() - started
     assert.ok(ms < 2000, `${JSON.stringify(unit)} to a million characters took ${Math.round(ms)} ms`)
   }

@@ -128,14 +128,22 @@ export function gatherFacts(message: ReadMessage, rules: ContentRules): MessageF
   const htmlParts: HtmlPart[] = []
   // the subject, then each part's visible text as scanned (a plain part's may keep CRLFs)
   const texts: ScanText[] = [{ text: subject, crlfs: 0 }]
+  // the HTML parts' anchors first, in order, then the plain parts' bare URLs
+  const links: Link[] = []
   for (const textPart of textParts) {
     if (textPart.text === undefined) continue
     if (textPart.kind === 'html') {
       // HTML reads a CRLF as the white space a LF is: the same visible text, anchors and images
-      const html = textPart.text
-      const { text, imageCount } = readHtml(html)
-      htmlParts.push({ part: textPart.part.path, html, crlfs: textPart.crlfs, text, imageCount })
+      const { text: html, crlfs } = textPart
+      const part = textPart.part.path
+      const { text, imageCount, anchorsFrom } = readHtml(html, crlfs !== 0)
+      htmlParts.push({ part, html, crlfs, text, imageCount })
       texts.push({ text, crlfs: 0 })
+      for (const anchor of anchorsOf(html, anchorsFrom)) {
+        if (links.length >= MAX_LINKS) break
+        const href = HREF.exec(anchor.attributes)
+        if (href !== null) links.push({ href: decodeEntities(lfOf({ text: href[1] ?? href[2] ?? href[3] ?? '', crlfs })).trim(), text: htmlToText(anchor.content).trim(), part })
+      }
     } else texts.push({ text: textPart.text, crlfs: textPart.crlfs, start: textPart.part.bodyStart })
   }
   // The whole visible text, lower-cased, is only needed by some checks (advertising mail, Japanese
@@ -151,14 +159,6 @@ export function gatherFacts(message: ReadMessage, rules: ContentRules): MessageF
     return window.isAscii ? finder.inLowerCasedAscii(window.text) : finder(window.text)
   }
   const phrases = (list: WordingList): ReadonlySet<string> => list === 'urgent' ? urgent ??= phrasesIn(rules.findUrgent) : others ??= phrasesIn(rules.findOthers)
-  const links: Link[] = []
-  for (const { part, html, crlfs } of htmlParts) {
-    for (const anchor of anchorsOf(html)) {
-      if (links.length >= MAX_LINKS) break
-      const href = HREF.exec(anchor.attributes)
-      if (href !== null) links.push({ href: decodeEntities(lfOf({ text: href[1] ?? href[2] ?? href[3] ?? '', crlfs })).trim(), text: htmlToText(anchor.content).trim(), part })
-    }
-  }
   for (const textPart of textParts) {
     // a URL ends at white space: a CR ends it as a LF would
     if (textPart.kind !== 'plain' || textPart.text === undefined || !textPart.text.includes('://')) continue
