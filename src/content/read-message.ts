@@ -260,7 +260,8 @@ function readPart(reading: Reading, start: number, end: number, path: string, de
   }
   return {
     path, fields, contentType, params: type.params, transferEncoding, disposition: disposition.value,
-    ...(filename === undefined ? {} : { filename }), bodyStart, bodyEnd: end, bodyLine, parts,
+    // every part has a filename, undefined where there is none: one shape, and no spread to make it
+    filename, bodyStart, bodyEnd: end, bodyLine, parts,
   }
 }
 
