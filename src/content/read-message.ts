@@ -260,8 +260,7 @@ function readPart(reading: Reading, start: number, end: number, path: string, de
   }
   return {
     path, fields, contentType, params: type.params, transferEncoding, disposition: disposition.value,
-    // every part has a filename, undefined where there is none: one shape, and no spread to make it
-    filename, bodyStart, bodyEnd: end, bodyLine, parts,
+    ...(filename === undefined ? {} : { filename }), bodyStart, bodyEnd: end, bodyLine, parts,
   }
 }
 
