@@ -201,7 +201,7 @@ function readPart(reading: Reading, start: number, end: number, path: string, de
     previous = undefined
   }
   let foundEnd = false
-  for (; position < end; position++, line = reading.isShiftedText ? lineOf(position) : line + 1) {
+  while (position < end) {
     let lineEnd = text.indexOf('\n', position)
     if (lineEnd === -1 || lineEnd > end) lineEnd = end
     const contentEnd = contentEndOf(reading, position, lineEnd)
@@ -214,24 +214,24 @@ function readPart(reading: Reading, start: number, end: number, path: string, de
     if (first === 32 || first === 9) {
       if (previous !== undefined) previous.value += text.slice(position, contentEnd)
       else issues.push({ kind: 'malformed-field', part: path, line, detail: text.slice(position, Math.min(contentEnd, position + 60)) })
-      position = lineEnd
-      continue
-    }
-    // "Content-Type : text/plain": the name, white space, the colon, white space, the value
-    let nameEnd = position
-    while (nameEnd < contentEnd && isFieldNameChar(text.charCodeAt(nameEnd))) nameEnd++
-    let colon = nameEnd
-    while (colon < contentEnd && isBlank(text.charCodeAt(colon))) colon++
-    flush()
-    if (nameEnd === position || colon === contentEnd || text.charCodeAt(colon) !== 58) {
-      issues.push({ kind: 'malformed-field', part: path, line, detail: text.slice(position, Math.min(contentEnd, position + 60)) })
     } else {
-      let valueStart = colon + 1
-      while (valueStart < contentEnd && isBlank(text.charCodeAt(valueStart))) valueStart++
-      const name = text.slice(position, nameEnd)
-      previous = { name, lower: name.toLowerCase(), value: text.slice(valueStart, contentEnd), line }
+      // "Content-Type : text/plain": the name, white space, the colon, white space, the value
+      let nameEnd = position
+      while (nameEnd < contentEnd && isFieldNameChar(text.charCodeAt(nameEnd))) nameEnd++
+      let colon = nameEnd
+      while (colon < contentEnd && isBlank(text.charCodeAt(colon))) colon++
+      flush()
+      if (nameEnd === position || colon === contentEnd || text.charCodeAt(colon) !== 58) {
+        issues.push({ kind: 'malformed-field', part: path, line, detail: text.slice(position, Math.min(contentEnd, position + 60)) })
+      } else {
+        let valueStart = colon + 1
+        while (valueStart < contentEnd && isBlank(text.charCodeAt(valueStart))) valueStart++
+        const name = text.slice(position, nameEnd)
+        previous = { name, lower: name.toLowerCase(), value: text.slice(valueStart, contentEnd), line }
+      }
     }
-    position = lineEnd
+    position = lineEnd + 1
+    line = reading.isShiftedText ? lineOf(position) : line + 1
   }
   flush()
   if (!foundEnd && path === '' && position < end) issues.push({ kind: 'no-header-end', part: path, line: lineOf(start) })
