@@ -18,9 +18,8 @@ export interface HtmlReading {
  * it takes out. `isCrlfText` says every LF in the HTML follows a CR (the message's line ends, kept).
  */
 export function readHtml(html: string, isCrlfText = false): HtmlReading {
-  const hasEntities = html.includes('&')
-  const walked = walkTags(html, true, isCrlfText, hasEntities)
-  return walked === undefined ? readStepwise(html, isCrlfText) : { text: withEntitiesDecoded(walked.text, hasEntities), imageCount: walked.imageCount, anchorsFrom: walked.anchorsFrom }
+  const walked = walkTags(html, true)
+  return walked === undefined ? readStepwise(html, isCrlfText) : { text: visibleText(walked.text, html, isCrlfText), imageCount: walked.imageCount, anchorsFrom: walked.anchorsFrom }
 }
 
 /**
@@ -39,18 +38,18 @@ export function htmlToText(html: string): string {
 function readStepwise(html: string, isCrlfText: boolean): HtmlReading {
   const hidden = HIDDEN_ELEMENT_START.test(html) ? withoutHiddenElements(html) : { text: html, imageCount: 0 }
   const comments = hidden.text.includes('<!--') ? withoutComments(hidden.text) : { text: hidden.text, imageCount: 0 }
-  const hasEntities = comments.text.includes('&')
-  const walked = walkTags(comments.text, false, isCrlfText, hasEntities)!
-  return { text: withEntitiesDecoded(walked.text, hasEntities), imageCount: hidden.imageCount + comments.imageCount + walked.imageCount, anchorsFrom: 0 }
+  const walked = walkTags(comments.text, false)!
+  return { text: visibleText(walked.text, comments.text, isCrlfText), imageCount: hidden.imageCount + comments.imageCount + walked.imageCount, anchorsFrom: 0 }
 }
 
 /**
- * The walk's text with entities decoded; an entity may decode to white space (&nbsp;, &#10;) next
- * to a space, so the runs are joined again. The walk adds no '&': the text it read is searched for
- * one (hasEntities), flat and a few characters longer, rather than the pieces it wrote.
+ * The walk's text with entities decoded and each run of white space left in it one space. The
+ * walk adds no '&': the text it read is searched for one, flat and a few characters longer, rather
+ * than the pieces it wrote. An entity may decode to white space (&nbsp;, &#10;) next to a space,
+ * and to a LF after no CR.
  */
-function withEntitiesDecoded(text: string, hasEntities: boolean): string {
-  return hasEntities ? decodeEntities(text).replace(WHITE_SPACE_RUN, ' ') : text
+function visibleText(walked: string, read: string, isCrlfText: boolean): string {
+  return read.includes('&') ? decodeEntities(walked).replace(WHITE_SPACE_RUN, ' ') : withWhiteSpaceJoined(walked, isCrlfText)
 }
 
 /** What a step left of the text, and the '<img's in what it took out. */
@@ -124,26 +123,23 @@ function withoutComments(text: string): TextTaken {
 const WHITE_SPACE_RUN = /[ \t\r\n\u00a0]{2,}|[\t\r\n\u00a0]/g
 
 /**
- * Tags (<[^>]*>) and white space ([ \t\r\n\u00a0]) next to each other as one space, as replacing
- * /(?:[ \t\r\n\u00a0]|<[^>]*>)+/g by ' ' would (a lone space is left as it is), and the '<img's
- * counted; undefined when `plainOnly` and the text has a head, style or script start tag or a
- * comment opening, which htmlToText takes out first.
+ * Each tag (<[^>]*>) as one space, joined with the white space ([ \t\r\n\u00a0]) and tags on both
+ * sides of it, and the '<img's and the first '<a' noted; undefined when `plainOnly` and the text
+ * has a head, style or script start tag or a comment opening, which htmlToText takes out first.
+ * What this leaves is what replacing /(?:[ \t\r\n\u00a0]|<[^>]*>)+/g by ' ' leaves but for white
+ * space that touches no tag, which withWhiteSpaceJoined or the entities' decoding joins after.
  *
- * A regex stops at every space between words to see whether another follows (~4 µs on 5 KB of
- * text). This walk stops only where a run must start: at a '<', a \t \r \n or no-break space, or
- * two spaces. Where the next '<' is more than SHORT_SEGMENT_CHARS away, each kind is found by a
- * search (indexOf; two spaces, TWO_SPACES) from where the walk has read to, kept until the walk
- * reads past it, so that the searches of one kind read each character once; nearer, the characters
- * up to the '<' are read one by one, once. Either way the walk stays linear. Where the text has
- * entities (`leavesWhiteSpace`), their decoding joins every run of white space again after the
- * walk, so the walk neither searches for nor reads white space between tags: it joins a tag with
- * the white space and tags right after it, and leaves the rest (corpus HTML, nearly all with
- * entities: ~1,300 -> ~1,150 µs for its 64 parts). Every '<' is looked at
- * once, in order, those inside a tag's attributes and after the last '>' too. A '<' after the last
- * '>' opens no tag: the pattern looked for its '>' from each one to the end, quadratic on '<<<<…'
- * (20,000 of them took 0.6 s).
+ * The walk goes from '<' to '<' (indexOf) and never reads the text between tags: it reads only the
+ * white space right after a tag and before it, back to what it has written. Tags first, then the
+ * white space left: in HTML laid out in lines the line ends sit next to tags, and a search for them
+ * in the HTML ran again after every tag; in what the walk leaves each kind is searched for once
+ * (the 5 KB benchmark newsletter ~8.5 -> ~6.8 µs; HTML in tables without entities, a quarter
+ * less; text with line ends or two spaces between tags and no entity ~0.7-1.4 µs more, the walk's
+ * text being written once more). Every '<' is looked at once, in order, those inside a tag's
+ * attributes and after the last '>' too. A '<' after the last '>' opens no tag: the pattern looked
+ * for its '>' from each one to the end, quadratic on '<<<<…' (20,000 of them took 0.6 s).
  */
-function walkTags(text: string, plainOnly: boolean, isCrlfText: boolean, leavesWhiteSpace: boolean): HtmlReading | undefined {
+function walkTags(text: string, plainOnly: boolean): HtmlReading | undefined {
   const end = text.length
   const lastGt = text.lastIndexOf('>')
   let out = ''
@@ -154,81 +150,68 @@ function walkTags(text: string, plainOnly: boolean, isCrlfText: boolean, leavesW
   /** the run being read: [runStart, runEnd); runEnd is -1 while there is none */
   let runStart = 0
   let runEnd = -1
-  /** how far the walk has read */
-  let read = 0
-  let lt = found(text.indexOf('<'), end)
-  // in CRLF text every LF follows a CR, so is in the run that CR starts or in the tag the CR is
-  // in: LFs are not searched for (a search fewer between tags, ~0.8 µs on the 5 KB benchmark newsletter)
+  for (let at = text.indexOf('<'); at !== -1; at = text.indexOf('<', at + 1)) {
+    const kind = tagKindAt(text, at)
+    if (kind === IMG) imageCount++
+    else if (kind === ANCHOR) firstAnchor = Math.min(firstAnchor, at)
+    else if (kind === HIDDEN && plainOnly) return undefined
+    // a '<' inside the tag just read, or with no '>' after it, starts nothing
+    if (at < runEnd || at > lastGt) continue
+    if (at !== runEnd) {
+      if (runEnd !== -1) {
+        out += text.slice(written, runStart) + ' '
+        written = runEnd
+      }
+      runStart = at
+      while (runStart > written && isWhiteSpace(text.charCodeAt(runStart - 1))) runStart--
+    }
+    runEnd = text.indexOf('>', at + 1) + 1
+    while (runEnd < end && isWhiteSpace(text.charCodeAt(runEnd))) runEnd++
+  }
+  if (runEnd === -1) return { text, imageCount, anchorsFrom: firstAnchor }
+  return { text: out + text.slice(written, runStart) + ' ' + text.slice(runEnd), imageCount, anchorsFrom: firstAnchor }
+}
+
+/**
+ * Each run of white space ([ \t\r\n\u00a0]) as one space, as replacing /[ \t\r\n\u00a0]+/g by ' '
+ * would, a lone space left as it is (no tag in the text is looked at). The regex stops at every
+ * space between words to see whether another follows (~4 µs on 5 KB of text). This stops only
+ * where a run must start: at a \t \r \n or no-break space, or two spaces, each kind found by a
+ * search (indexOf; two spaces, TWO_SPACES) from where it has read to, kept until it reads past it,
+ * so that the searches of one kind read each character once. With `isCrlfText` every LF follows a
+ * CR, so is in the run that CR starts: LFs are not searched for (the tag walk takes out a CRLF's
+ * two characters together or neither).
+ */
+function withWhiteSpaceJoined(text: string, isCrlfText: boolean): string {
+  const end = text.length
+  let out = ''
+  /** text before this is written to `out` */
+  let written = 0
   let newline = isCrlfText ? end : -1
   let tab = -1
   let cr = -1
   let nbsp = -1
   let twoSpaces = -1
   for (;;) {
-    // the next item: a '<', or white space that starts or continues a run
-    let at = lt
-    let itemEnd = -1
-    if (leavesWhiteSpace) {
-      // the next '<' it is
-    } else if (lt - read <= SHORT_SEGMENT_CHARS) {
-      for (let index = read; index < lt; index++) {
-        const code = text.charCodeAt(index)
-        if (code === 32 ? text.charCodeAt(index + 1) !== 32 : !isWhiteSpace(code)) continue
-        at = index
-        itemEnd = index + (code === 32 ? 2 : 1)
-        break
-      }
-    } else {
-      if (newline < read) newline = found(text.indexOf('\n', read), end)
-      if (tab < read) tab = found(text.indexOf('\t', read), end)
-      if (cr < read) cr = found(text.indexOf('\r', read), end)
-      if (nbsp < read) nbsp = found(text.indexOf('\u00a0', read), end)
-      if (twoSpaces < read) {
-        TWO_SPACES.lastIndex = read
-        twoSpaces = TWO_SPACES.test(text) ? TWO_SPACES.lastIndex - 2 : end
-      }
-      const space = Math.min(newline, tab, cr, nbsp, twoSpaces)
-      if (space < lt) {
-        at = space
-        itemEnd = space + (space === twoSpaces ? 2 : 1)
-      }
+    if (newline < written) newline = found(text.indexOf('\n', written), end)
+    if (tab < written) tab = found(text.indexOf('\t', written), end)
+    if (cr < written) cr = found(text.indexOf('\r', written), end)
+    if (nbsp < written) nbsp = found(text.indexOf('\u00a0', written), end)
+    if (twoSpaces < written) {
+      TWO_SPACES.lastIndex = written
+      twoSpaces = TWO_SPACES.test(text) ? TWO_SPACES.lastIndex - 2 : end
     }
+    const at = Math.min(newline, tab, cr, nbsp, twoSpaces)
     if (at === end) break
-    if (itemEnd === -1) {
-      const kind = tagKindAt(text, at)
-      if (kind === IMG) imageCount++
-      else if (kind === ANCHOR) firstAnchor = Math.min(firstAnchor, at)
-      else if (kind === HIDDEN && plainOnly) return undefined
-      lt = found(text.indexOf('<', at + 1), end)
-      // a '<' inside the tag just read, or with no '>' after it, starts nothing
-      if (at < read || at > lastGt) continue
-      itemEnd = text.indexOf('>', at + 1) + 1
-    }
-    if (at !== runEnd) {
-      if (runEnd !== -1) {
-        out += text.slice(written, runStart) + ' '
-        written = runEnd
-      }
-      // the one space before it, if any, is in the run (two would have started it)
-      runStart = at > written && text.charCodeAt(at - 1) === 32 ? at - 1 : at
-    }
-    runEnd = itemEnd
+    // the one space before it, if any, is in the run (two would have started it)
+    const runStart = at > written && text.charCodeAt(at - 1) === 32 ? at - 1 : at
+    let runEnd = at + 1
     while (runEnd < end && isWhiteSpace(text.charCodeAt(runEnd))) runEnd++
-    read = runEnd
-  }
-  if (runEnd !== -1) {
     out += text.slice(written, runStart) + ' '
     written = runEnd
   }
-  return { text: written === 0 ? text : out + text.slice(written), imageCount, anchorsFrom: firstAnchor }
+  return written === 0 ? text : out + text.slice(written)
 }
-
-/**
- * Text between tags no longer than this is read character by character for white space, rather
- * than by searches for each kind: HTML laid out in lines has a tag every few characters, and
- * searching for each kind of white space after each of them cost more than the regex did.
- */
-const SHORT_SEGMENT_CHARS = 32
 
 /** Two spaces: indexOf('  ') stops at every space to look at the next (~4 µs on 5 KB of text); this regex skips two characters at a time (~1.7 µs). */
 const TWO_SPACES = / {2}/g
