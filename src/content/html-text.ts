@@ -284,27 +284,23 @@ const MAX_ANCHOR_TEXT_CHARS = 2000
  * (readHtml's anchorsFrom, which saves that search).
  */
 export function* anchorsOf(html: string, from = 0): Generator<{ readonly attributes: string; readonly content: string }> {
-  // the first anchor found '<' by '<' (most HTML in bulk mail has none), from where readHtml saw
-  // it: the pattern looks at every character (~1.7 µs on 5 KB of text), and indexOf('<a') then
-  // indexOf('<A') scan twice
-  let first = html.indexOf('<', from)
-  while (first !== -1 && !isNamedAt(html, first, 'a')) first = html.indexOf('<', first + 1)
+  // most HTML in bulk mail has no anchor: nothing more is made for it
+  const first = anchorStartFrom(html, from)
   if (first === -1) return
-  // this walk's own patterns: their positions are its state between yields
-  const opening = /<a\b/gi
-  const endTagStartPattern = /<\/a/gi
+  // this walk's own pattern: its position is its state between yields
   const closing = /<\/a\s*>/iy
   /** the first '</a' at or after where the last search for one started; Infinity when none is left */
   let endTagStart = -1
   const endTagFrom = (from: number): number => {
     if (endTagStart >= from) return endTagStart
-    endTagStartPattern.lastIndex = from
-    endTagStart = endTagStartPattern.exec(html)?.index ?? Infinity
+    const at = endTagStartFrom(html, from)
+    endTagStart = at === -1 ? Infinity : at
     return endTagStart
   }
-  opening.lastIndex = first
-  for (let start = opening.exec(html); start !== null; start = opening.exec(html)) {
-    const startTagEnd = html.indexOf('>', start.index + 2)
+  /** where the search for the next '<a' starts */
+  let next = first
+  for (let start = first; start !== -1; start = anchorStartFrom(html, next)) {
+    const startTagEnd = html.indexOf('>', start + 2)
     if (startTagEnd === -1) return
     const contentStart = startTagEnd + 1
     let end: number | undefined
@@ -316,10 +312,27 @@ export function* anchorsOf(html: string, from = 0): Generator<{ readonly attribu
       }
     }
     if (end === undefined) {
-      opening.lastIndex = contentStart
+      next = contentStart
       continue
     }
-    opening.lastIndex = closing.lastIndex
-    yield { attributes: html.slice(start.index + 2, startTagEnd), content: html.slice(contentStart, end) }
+    next = closing.lastIndex
+    yield { attributes: html.slice(start + 2, startTagEnd), content: html.slice(contentStart, end) }
   }
+}
+
+// '<a' and '</a' are found '<' by '<' (indexOf), as /<a\b/gi and /<\/a/gi find them: those
+// patterns look at every character, twice the time on the corpus's HTML (its anchors 225 -> 107 µs)
+
+/** The first '<a' at or after `from`, -1 when none. */
+function anchorStartFrom(html: string, from: number): number {
+  let at = html.indexOf('<', from)
+  while (at !== -1 && !isNamedAt(html, at, 'a')) at = html.indexOf('<', at + 1)
+  return at
+}
+
+/** The first '</a' at or after `from` (in any case; '</abbr' too), -1 when none. */
+function endTagStartFrom(html: string, from: number): number {
+  let at = html.indexOf('<', from)
+  while (at !== -1 && !(html.charCodeAt(at + 1) === 0x2f && (html.charCodeAt(at + 2) | 0x20) === 0x61)) at = html.indexOf('<', at + 1)
+  return at
 }
