@@ -17,18 +17,18 @@ function plainLineFacts(raw: string) {
   const empty = contents.findIndex((content) => content === '')
   const headerLines = empty === -1 || contents.length === 1 ? contents.length : empty
   const longLines = contents.flatMap((content, index) => content.length > 998 ? [index + 1] : [])
-  const starts = lines.map((_line, index) => lines.slice(0, index).join('\n').length + (index === 0 ? 0 : 1))
-  // offsets in the LF text of a message with CRLFs shift left by one per line before them (lineOf's reckoning)
-  const shift = usesCrlf && !isCrlfText ? 1 : 0
+  const text = isCrlfText || !usesCrlf ? raw : raw.replace(/\r\n/g, '\n')
+  // the text has a LF for each line end of the message (a CRLF made LF is one still)
+  const textLines = text.split('\n')
   return {
-    text: isCrlfText || !usesCrlf ? raw : raw.replace(/\r\n/g, '\n'),
+    text,
     isCrlfText,
     usesCrlf,
     bareLfLines,
     bareCrLines: contents.flatMap((content, index) => content.includes('\r') ? [index + 1] : []),
     longHeaderLines: longLines.filter((line) => line <= headerLines),
     longBodyLines: longLines.filter((line) => line > headerLines),
-    lineStarts: starts.map((start, index) => start - shift * index),
+    lineStarts: textLines.map((_line, index) => textLines.slice(0, index).join('\n').length + (index === 0 ? 0 : 1)),
   }
 }
 
@@ -80,6 +80,41 @@ test('readMessage finds the line ends, bare CRs and LFs and long lines a plain s
     }, plain)
     for (let offset = 0; offset <= reading.text.length; offset++) {
       assert.equal(reading.lineOf(offset), plain.lineStarts.findLastIndex((start) => start <= offset) + 1)
+    }
+  }), { numRuns: 3000 })
+})
+
+/**
+ * The line of every character of `text`, and of its end: the line ends (LFs) of the raw message
+ * before the byte the character is. A CR dropped from a CRLF (the LF text of a message with mixed
+ * line ends) is no character of `text`.
+ */
+function plainLinesOfText(raw: string, text: string): number[] {
+  const lines: number[] = []
+  let line = 1
+  for (let at = 0; at < raw.length; at++) {
+    if (!(text !== raw && raw[at] === '\r' && raw[at + 1] === '\n')) lines.push(line)
+    if (raw[at] === '\n') line++
+  }
+  lines.push(line)
+  return lines
+}
+
+// short lines, with bare CRs in them, ending in any line end: mostly mixed CRLF and LF
+const mixedMessage = fc.array(fc.tuple(
+  fc.array(fc.constantFrom('a', 'b', ':', ' ', '\r'), { maxLength: 6 }).map((chars) => chars.join('')),
+  fc.constantFrom('\r\n', '\n', '\r\r\n', '\r', ''),
+), { maxLength: 30 }).map((lines) => lines.map(([line, end]) => line + end).join(''))
+
+test('lineOf gives every offset of the text the line of its byte in the message, and lineStart the first offset of each line', () => {
+  fc.assert(fc.property(fc.oneof(mixedMessage, rawMessage), (raw) => {
+    const reading = readMessage(Buffer.from(raw, 'latin1'))
+    const lines = plainLinesOfText(raw, reading.text)
+    assert.equal(lines.length, reading.text.length + 1)
+    for (let offset = 0; offset <= reading.text.length; offset++) assert.equal(reading.lineOf(offset), lines[offset], `offset ${offset}`)
+    for (let line = 1; line <= lines[lines.length - 1]; line++) {
+      assert.equal(reading.lineStart(line), lines.indexOf(line), `line ${line}`)
+      assert.equal(reading.lineOf(reading.lineStart(line)), line)
     }
   }), { numRuns: 3000 })
 })

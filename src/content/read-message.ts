@@ -123,24 +123,25 @@ export function readMessage(input: Uint8Array): ReadMessage {
     }
   }
 
+  // where each line starts in `text`: where it starts in the message, unless CRLFs were made LF before it
+  const textStarts = usesCrlf && !isCrlfText ? lfLineStarts(raw, lineStarts) : lineStarts
   const lineOf = (offset: number): number => {
     let low = 0
-    let high = lineStarts.length - 1
+    let high = textStarts.length - 1
     while (low < high) {
       const mid = (low + high + 1) >> 1
-      // offsets in an LF `text` shift left by one per CRLF removed before them: line k starts at lineStarts[k] - k
-      if (lineStarts[mid] - (usesCrlf && !isCrlfText ? mid : 0) <= offset) low = mid
+      if (textStarts[mid] <= offset) low = mid
       else high = mid - 1
     }
     return low + 1
   }
 
-  const reading: Reading = { text, isCrlfText, isShiftedText: usesCrlf && !isCrlfText, issues: [], budget: { parts: 0 }, lineOf }
+  const reading: Reading = { text, isCrlfText, issues: [], budget: { parts: 0 }, lineOf }
   let messageStart = 0
   // An mbox envelope line ("From MAILER-DAEMON Thu Apr 29 23:34:45 2004") opens many saved mails: it is no header field.
   if (text.startsWith('From ')) messageStart = text.indexOf('\n') + 1 || text.length
   const root = readPart(reading, messageStart, text.length, '', 0, [])
-  const lineStart = (line: number): number => lineStarts[line - 1] - (usesCrlf && !isCrlfText ? line - 1 : 0)
+  const lineStart = (line: number): number => textStarts[line - 1]
   return { text, isCrlfText, sizeBytes: input.byteLength, isAscii: isAscii(bytes), usesCrlf, root, longHeaderLines, longBodyLines, bareCrLines, bareLfLines, issues: reading.issues, lineOf, lineStart }
 }
 
@@ -148,8 +149,6 @@ export function readMessage(input: Uint8Array): ReadMessage {
 interface Reading {
   readonly text: string
   readonly isCrlfText: boolean
-  /** `text` is the LF text of a message with CRLFs in it: its offsets are not the raw message's */
-  readonly isShiftedText: boolean
   readonly issues: StructureIssue[]
   readonly budget: { parts: number }
   readonly lineOf: (offset: number) => number
@@ -168,6 +167,22 @@ function lineContentEnd(raw: string, lineStarts: readonly number[], line: number
   return end > start && raw.charCodeAt(end - 1) === 13 ? end - 1 : end
 }
 
+/**
+ * Where each line starts in the message with its CRLFs made LF: one character earlier per CRLF
+ * before it. Only those: a line that ended in a bare LF lost no CR (a fuzzer's malformed field was
+ * put on line 6 instead of 5 when every line was taken to have lost one).
+ */
+function lfLineStarts(raw: string, lineStarts: readonly number[]): number[] {
+  const starts = [0]
+  let crlfs = 0
+  for (let line = 1; line < lineStarts.length; line++) {
+    // the line before ended at lineStarts[line] - 1, in a CRLF when a CR stands before its LF
+    if (raw.charCodeAt(lineStarts[line] - 2) === 13) crlfs++
+    starts.push(lineStarts[line] - crlfs)
+  }
+  return starts
+}
+
 /** How many times `char` occurs in text, counting no further than `limit`. */
 function countOf(text: string, char: string, limit: number): number {
   let count = 0
@@ -181,9 +196,7 @@ function readPart(reading: Reading, start: number, end: number, path: string, de
   const fields: HeaderField[] = []
   let position = start
   let bodyStart = end
-  // The header lines follow one another: one line number looked up, then counted. Not so in an
-  // LF text made from mixed line ends, where lineOf counts a CR for every line (also those that
-  // ended in a bare LF): there every line is asked of lineOf, so that the numbers agree with it.
+  // the header lines follow one another: one line number looked up, then counted
   let line = lineOf(start)
   let previous: { name: string; lower: string; value: string; line: number } | undefined
   // the three fields this reader itself needs, found as the fields are kept
@@ -231,7 +244,7 @@ function readPart(reading: Reading, start: number, end: number, path: string, de
       }
     }
     position = lineEnd + 1
-    line = reading.isShiftedText ? lineOf(position) : line + 1
+    line++
   }
   flush()
   if (!foundEnd && path === '' && position < end) issues.push({ kind: 'no-header-end', part: path, line: lineOf(start) })
