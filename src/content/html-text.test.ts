@@ -68,12 +68,21 @@ function anchorsByPattern(html: string): { attributes: string; content: string }
 }
 
 test('anchorsOf finds the anchors the pattern finds, the first one after many other tags too', () => {
-  const pieces = ['<a', '<A ', '<abbr>', '<ab', '<p>', '<br>', ' href="x"', '>', '</a>', '</A >', 'text', ' ', '\n', 'ı', '<ı>']
+  const pieces = ['<a', '<A ', '<abbr>', '<ab', '<p>', '<br>', ' href="x"', '>', '</a>', '</A >', '</a', '</abbr>', '</', 'text', ' ', '\n', 'ı', '<ı>']
   fc.assert(fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 40 }), (pieces) => {
     const html = pieces.join('')
     assert.deepEqual([...anchorsOf(html)].map((anchor) => ({ ...anchor })), anchorsByPattern(html))
     assert.deepEqual([...anchorsOf(html, readHtml(html).anchorsFrom)].map((anchor) => ({ ...anchor })), anchorsByPattern(html))
   }), { numRuns: 5000 })
+})
+
+test('anchorsOf stays linear on end tags that never close and on anchors that never end (250,000 of each)', () => {
+  for (const html of [`<a>${'</ab '.repeat(250_000)}`, '<a>'.repeat(250_000), `${'<a '.repeat(250_000)}>`]) {
+    const started = performance.now()
+    for (const anchor of anchorsOf(html)) assert.ok(anchor.content.length <= 2000)
+    const ms = performance.now() - started
+    assert.ok(ms < 2000, `${html.slice(0, 8)}… took ${Math.round(ms)} ms`)
+  }
 })
 
 test('readHtml stays linear on what makes a walk go back or stop often (a million characters of each)', () => {
