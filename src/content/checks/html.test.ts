@@ -36,6 +36,35 @@ test('a zero height repeated without overflow:hidden is read in linear time (200
   }
 })
 
+/** How the opening tags as the pattern finds them hide text, each read as hiddenTextOf reads one (the reference for its walk). */
+function hiddenHowByPattern(html: string): string {
+  if (!html.includes('=') || !/style|color/i.test(html)) return ''
+  for (const [, , attributes, following] of html.matchAll(/<([a-z][a-z0-9]*)\b([^>]*)>([^<]{0,400})/gi)) {
+    if (attributes.length < 6 || !/style|color/i.test(attributes) || !/none|hidden|font-size|color/i.test(attributes)) continue
+    if (following.replace(/&nbsp;|&zwnj;|&#8204;|\s|\u200c/g, '').length < 3) continue
+    const style = /\bstyle\s*=\s*(?:"([^"]*)"|'([^']*)')/i.exec(attributes)
+    const css = style === null ? '' : (style[1] ?? style[2] ?? '')
+    if (/display\s*:\s*none/i.test(css)) return 'display:none'
+    if (/visibility\s*:\s*hidden/i.test(css)) return 'visibility:hidden'
+    if (/font-size\s*:\s*0(?:\.0+)?(?:px|pt|em|rem|%)?\s*(?:;|$|!)/i.test(css)) return 'font-size:0'
+    if (ZERO_HEIGHT_THEN_HIDDEN.test(css)) return 'height:0 with overflow:hidden'
+    const color = /(?:^|;)\s*color\s*:\s*([^;!]+)/i.exec(css)?.[1]?.trim() ?? /\bcolor\s*=\s*["']?([^"'\s>]+)/i.exec(attributes)?.[1]
+    const background = /background(?:-color)?\s*:\s*([^;!]+)/i.exec(css)?.[1]?.trim() ?? /\bbgcolor\s*=\s*["']?([^"'\s>]+)/i.exec(attributes)?.[1]
+    if (color !== undefined && background !== undefined && color.toLowerCase() === background.toLowerCase()) return `text colour equal to its background (${color})`
+    if (color !== undefined && background === undefined && /^(?:#fff|#ffffff|white|rgb\(\s*255\s*,\s*255\s*,\s*255\s*\))$/i.test(color) && !/\bbgcolor\s*=|background(?:-color)?\s*:/i.test(html)) return 'white text on the default white background'
+  }
+  return ''
+}
+
+test('the opening tags are read as the pattern finds them, whatever comes between them', () => {
+  const pieces = ['<', '>', '<p', '<div ', '<span', '<a_b ', '<h1 ', '<1', '</p>', ' style="', "style='", '"', "'", 'display:none', 'color:#fff', 'color: red',
+    'background:red', ' bgcolor=red', ' color=white', 'font-size:0;', 'height:0;overflow:hidden', ';', ' ', '=', 'cheap pills free money', 'ab', '&nbsp;', '\n', 'x'.repeat(300)]
+  fc.assert(fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 30 }), (pieces) => {
+    const html = pieces.join('')
+    assert.equal(hiddenHow(html), hiddenHowByPattern(html))
+  }), { numRuns: 5000 })
+})
+
 test('HTML with no "=" hides nothing, whatever style words it has', () => {
   const pieces = ['<span ', '<div ', 'style', 'color', ':', 'display:none', 'color:#fff', 'font-size:0', ';', '>', 'cheap pills free money', ' ']
   fc.assert(fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 30 }), (pieces) => {

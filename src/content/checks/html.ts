@@ -37,14 +37,22 @@ function hiddenTextOf(html: string): string | undefined {
   // every way of hiding below reads an attribute's value (style="…", color=…, bgcolor=…): without
   // an '=' (found by indexOf, where /style|color/i read every character of the text) there is none,
   // nor when the words appear nowhere
-  if (!html.includes('=') || !/style|color/i.test(html)) return undefined
+  if (!html.includes('=') || !STYLE_OR_COLOR.test(html)) return undefined
   // whether anything sets a background: looked for only when white text is found
   let hasBackground: boolean | undefined
-  for (const { attributes, following } of openingTags(html)) {
+  for (let at = openingTagFrom(html, 0); at !== -1;) {
+    const nameEnd = tagNameEnd(html, at)
+    const close = html.indexOf('>', nameEnd)
+    // no '>' after this '<' means none after any later one either
+    if (close === -1) return undefined
+    const next = html.indexOf('<', close + 1)
+    at = next === -1 ? -1 : openingTagFrom(html, next)
     // only an element that styles or colours itself can hide its text, and only with these words
-    if (attributes.length < 6 || !/style|color/i.test(attributes) || !HIDING_WORDS.test(attributes)) continue
-    if (!hasVisibleChars(following, 3)) continue
-    const style = /\bstyle\s*=\s*(?:"([^"]*)"|'([^']*)')/i.exec(attributes)
+    if (close - nameEnd < 6) continue
+    const attributes = html.slice(nameEnd, close)
+    if (!STYLE_OR_COLOR.test(attributes) || !HIDING_WORDS.test(attributes)) continue
+    if (!hasVisibleChars(html.slice(close + 1, Math.min(next === -1 ? html.length : next, close + 1 + MAX_FOLLOWING_CHARS)), 3)) continue
+    const style = STYLE_ATTRIBUTE.exec(attributes)
     const css = style === null ? '' : (style[1] ?? style[2] ?? '')
     for (const [pattern, label] of HIDING_STYLES) if (pattern.test(css)) return label
     if (hasZeroHeightOverflowHidden(css)) return 'height:0 with overflow:hidden'
@@ -55,6 +63,9 @@ function hiddenTextOf(html: string): string | undefined {
   }
   return undefined
 }
+
+const STYLE_OR_COLOR = /style|color/i
+const STYLE_ATTRIBUTE = /\bstyle\s*=\s*(?:"([^"]*)"|'([^']*)')/i
 
 const ZERO_HEIGHT = /(?:^|;)\s*(?:max-)?height\s*:\s*0(?:px)?\s*;/gi
 const OVERFLOW_HIDDEN = /overflow\s*:\s*hidden/gi
@@ -99,40 +110,25 @@ const HIDING_WORDS = /none|hidden|font-size|color/i
 /** Text after an opening tag looked at for hidden words: enough to tell words from a spacer. */
 const MAX_FOLLOWING_CHARS = 400
 
-interface OpeningTag {
-  /** everything between the name and '>' */
-  readonly attributes: string
-  /** the text up to the next tag, at most MAX_FOLLOWING_CHARS */
-  readonly following: string
+// The opening tags are read in order as /<([a-z][a-z0-9]*)\b([^>]*)>([^<]{0,400})/gi finds them
+// (a '<' inside a tag's attributes is part of them: the next tag is looked for after its '>'), with
+// indexOf instead of a regex match and its captures per tag, and in a loop rather than a generator:
+// a tag's attributes are cut out only when long enough to hide anything, the text after it only
+// when they can (checkHtml of the corpus's 64 HTML parts 989/947 -> 906/914 µs, interleaved).
+
+/** The first '<' at or after `from` that opens a tag: an ASCII letter after it, and a name that ends at a word boundary ('<a_b>' is no tag). -1 when none. */
+function openingTagFrom(html: string, from: number): number {
+  for (let at = html.indexOf('<', from); at !== -1; at = html.indexOf('<', at + 1)) {
+    if (isAsciiLetter(html.charCodeAt(at + 1)) && html.charCodeAt(tagNameEnd(html, at)) !== 95) return at
+  }
+  return -1
 }
 
-/**
- * The opening tags of HTML in order, as /<([a-z][a-z0-9]*)\b([^>]*)>([^<]{0,400})/gi finds them
- * (a '<' inside a tag's attributes is part of them), with indexOf instead of a regex match
- * and its captures per tag.
- */
-function* openingTags(html: string): Generator<OpeningTag> {
-  let at = html.indexOf('<')
-  while (at !== -1) {
-    let nameEnd = at + 1
-    if (!isAsciiLetter(html.charCodeAt(nameEnd))) {
-      at = html.indexOf('<', at + 1)
-      continue
-    }
-    while (isAsciiLetter(html.charCodeAt(nameEnd)) || isAsciiDigit(html.charCodeAt(nameEnd))) nameEnd++
-    // the name must end at a word boundary: '<a_b>' is no tag
-    if (html.charCodeAt(nameEnd) === 95) {
-      at = html.indexOf('<', at + 1)
-      continue
-    }
-    const close = html.indexOf('>', nameEnd)
-    // no '>' after this '<' means none after any later one either
-    if (close === -1) return
-    const next = html.indexOf('<', close + 1)
-    const followingEnd = Math.min(next === -1 ? html.length : next, close + 1 + MAX_FOLLOWING_CHARS)
-    yield { attributes: html.slice(nameEnd, close), following: html.slice(close + 1, followingEnd) }
-    at = next
-  }
+/** Where the name of the tag opening at `at` ends. */
+function tagNameEnd(html: string, at: number): number {
+  let nameEnd = at + 2
+  while (isAsciiLetter(html.charCodeAt(nameEnd)) || isAsciiDigit(html.charCodeAt(nameEnd))) nameEnd++
+  return nameEnd
 }
 
 function isAsciiLetter(code: number): boolean {
