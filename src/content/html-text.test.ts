@@ -62,6 +62,25 @@ test('readHtml counts images in comments, styles and attribute values, as the pa
   assert.deepEqual({ ...readHtml('<!-- <img> --><style><img></style><p title="<img src=x">x') }, { text: ' x', imageCount: 3, anchorsFrom: 0 })
 })
 
+/** decodeEntities as the single replacement it stands for. */
+function decodeEntitiesByPattern(text: string): string {
+  const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', copy: '©', reg: '®', yen: '¥' }
+  return text.replace(/&(#x[0-9a-f]{1,6}|#\d{1,7}|[a-z]{2,8});/gi, (entity, body: string) => {
+    if (body[0] !== '#') return named[body.toLowerCase()] ?? entity
+    const code = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10)
+    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : entity
+  })
+}
+
+test('decodeEntities decodes what the entity pattern finds, and only that, for any text', () => {
+  const pieces = ['&', '#', 'x', 'X', '0', '9', 'a', 'F', 'g', ';', '&amp;', 'AMP', 'nbsp', 'Copy', 'abcdefgh', 'abcdefghi', '1234567',
+    '12345678', '10FFFF', '110000', '00', ' ', '&#', '&#x', '\u017f', '\u212a', 'İ', '配信', 'valueof', '__proto__']
+  fc.assert(fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 30 }), (pieces) => {
+    const text = pieces.join('')
+    assert.equal(decodeEntities(text), decodeEntitiesByPattern(text))
+  }), { numRuns: 20000 })
+})
+
 /** The anchors as the single pattern that anchorsOf stands for finds them. */
 function anchorsByPattern(html: string): { attributes: string; content: string }[] {
   return [...html.matchAll(/<a\b([^>]*)>([\s\S]{0,2000}?)<\/a\s*>/gi)].map((match) => ({ attributes: match[1], content: match[2] }))
