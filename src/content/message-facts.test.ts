@@ -57,6 +57,10 @@ test('gatherFacts finds the anchors the anchor pattern finds, for any HTML', () 
     const html = pieces.join('')
     const facts = gatherFacts(readMessage(Buffer.from(`From: a@example.jp\r\nContent-Type: text/html; charset=utf-8\r\n\r\n${html}`)), rules)
     assert.deepEqual(facts.links.map(({ href, text }) => ({ href, text })), linksByPattern(html))
+    // all CRLF, as the message keeps it (the HTML read as CRLF text): an href's line ends read as LFs
+    const crlfHtml = html.replace(/\r?\n/g, '\r\n')
+    const crlfFacts = gatherFacts(readMessage(Buffer.from(`From: a@example.jp\r\nContent-Type: text/html; charset=utf-8\r\n\r\n${crlfHtml}`)), rules)
+    assert.deepEqual(crlfFacts.links.map(({ href, text }) => ({ href, text })), linksByPattern(crlfHtml).map(({ href, text }) => ({ href: href.replace(/\r\n/g, '\n'), text })))
   }), { numRuns: 3000 })
 })
 
