@@ -83,8 +83,10 @@ export interface MessageFacts {
   visibleText(): string
   /**
    * the phrases of a wording list (data/content-rules/wording.toml) found in the subject and in
-   * the first and last WORDING_WINDOW_CHARS of the visible text. The urgent list is scanned
-   * alone; the others together, on first call: only bulk and advertising mail asks for them.
+   * the first and last WORDING_WINDOW_CHARS of the visible text. In ASCII text the urgent list
+   * is scanned alone and the others together on first call (only bulk and advertising mail asks
+   * for them); other text (Japanese) is read once for every list, by the automaton, and the set
+   * then holds every list's phrases
    */
   phrases(list: WordingList): ReadonlySet<string>
   readonly htmlParts: readonly HtmlPart[]
@@ -154,13 +156,11 @@ export function gatherFacts(message: ReadMessage, rules: ContentRules): MessageF
   let window: WordingWindow | undefined
   let urgent: Set<string> | undefined
   let others: Set<string> | undefined
-  const phrasesIn = (finder: PhraseFinder): Set<string> => {
-    window ??= wordingWindow(message, texts, textParts, visibleTextOf)
-    if (!window.isAscii) return finder(window.texts[0])
+  const phrasesIn = (finder: PhraseFinder, pieces: readonly string[]): Set<string> => {
     // the pieces one by one: no phrase holds a line end, so none spans two, and each piece's
     // phrases are those the joined window holds there
     let found: Set<string> | undefined
-    for (const text of window.texts) {
+    for (const text of pieces) {
       const inText = finder.inLowerCasedAscii(text)
       if (inText.size === 0) continue
       if (found === undefined) found = inText
@@ -168,7 +168,11 @@ export function gatherFacts(message: ReadMessage, rules: ContentRules): MessageF
     }
     return found ?? new Set()
   }
-  const phrases = (list: WordingList): ReadonlySet<string> => list === 'urgent' ? urgent ??= phrasesIn(rules.findUrgent) : others ??= phrasesIn(rules.findOthers)
+  const phrases = (list: WordingList): ReadonlySet<string> => {
+    window ??= wordingWindow(message, texts, textParts, visibleTextOf)
+    if (!window.isAscii) return urgent ??= others ??= rules.findAll(window.texts[0])
+    return list === 'urgent' ? urgent ??= phrasesIn(rules.findUrgent, window.texts) : others ??= phrasesIn(rules.findOthers, window.texts)
+  }
   for (const textPart of textParts) {
     // a URL ends at white space: a CR ends it as a LF would
     if (textPart.kind !== 'plain' || textPart.text === undefined || !textPart.text.includes('://')) continue

@@ -53,6 +53,11 @@ export interface ContentRules {
   readonly findUrgent: PhraseFinder
   /** the phrases of the other lists (opt-out, advertising, contact) in one scan, for the checks of bulk and advertising mail */
   readonly findOthers: PhraseFinder
+  /**
+   * every list's phrases in one scan, for a window that is not ASCII (Japanese): the automaton
+   * reads every character whatever the phrases' lengths, so one pass for all beats two
+   */
+  readonly findAll: PhraseFinder
 }
 
 const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info']
@@ -121,6 +126,7 @@ export function loadContentRules(dir: string = DEFAULT_CONTENT_RULES_DIR): Conte
     contact,
     findUrgent: compilePhraseFinder(urgent),
     findOthers: compilePhraseFinder([...optOut, ...advertising, ...contact]),
+    findAll: compilePhraseFinder([...urgent, ...optOut, ...advertising, ...contact]),
     postalAddress,
     shorteners: new Set(lower(list(domains, 'domains.toml', 'shorteners', 'hosts'))),
     secondLevelSuffixes: new Set(lower(list(domains, 'domains.toml', 'second_level', 'suffixes'))),
