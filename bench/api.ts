@@ -17,9 +17,9 @@
 //   api-structured-msgs-per-s S api-raw-msgs-per-s R
 import { fork, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { Agent, request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { apiClient } from './api-client.ts'
 import { RAW_MESSAGE, STRUCTURED_MESSAGE } from './api-messages.ts'
 
 const MESSAGES = Number(process.env.MESSAGES ?? 20_000)
@@ -105,18 +105,10 @@ if (process.argv[2] === '--serve') {
 }
 
 async function load(port: number, token: string, body: Buffer, mark: () => void): Promise<number> {
-  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY })
-  const headers = { 'content-type': 'application/json', 'content-length': String(body.length), authorization: `Bearer ${token}` }
+  const client = apiClient(port, token, body, CONCURRENCY)
+  const post = client.post
   let sent = 0
   let accepted = 0
-  const post = () => new Promise<number>((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/messages', headers, agent }, (res) => {
-      res.resume()
-      res.on('end', () => resolve(res.statusCode ?? 0))
-    })
-    req.on('error', reject)
-    req.end(body)
-  })
   // warm up: JIT, the first commits
   await Promise.all(Array.from({ length: CONCURRENCY }, () => post()))
   mark()
@@ -130,7 +122,7 @@ async function load(port: number, token: string, body: Buffer, mark: () => void)
     }
   }))
   const seconds = (performance.now() - started) / 1000
-  agent.destroy()
+  client.close()
   return accepted / seconds
 }
 

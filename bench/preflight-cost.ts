@@ -19,9 +19,9 @@
 // with S and R the medians, in percent.
 import { fork, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { Agent, request } from 'node:http'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { apiClient } from './api-client.ts'
 import { RAW_MESSAGE, STRUCTURED_MESSAGE } from './api-messages.ts'
 
 const PHASES = Number(process.env.PHASES ?? 10)
@@ -65,16 +65,8 @@ async function measure(body: string): Promise<Phase[]> {
   try {
     const { port, token } = await new Promise<{ port: number; token: string }>((resolve) => child.once('message', (m) => resolve(m as { port: number; token: string })))
     const command = commander(child)
-    const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY })
-    const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), authorization: `Bearer ${token}` }
-    const post = () => new Promise<number>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/messages', headers, agent }, (res) => {
-        res.resume()
-        res.on('end', () => resolve(res.statusCode ?? 0))
-      })
-      req.on('error', reject)
-      req.end(body)
-    })
+    const client = apiClient(port, token, body, CONCURRENCY)
+    const post = client.post
 
     const phases: Phase[] = []
     const pending: Promise<void>[] = []
@@ -116,7 +108,7 @@ async function measure(body: string): Promise<Phase[]> {
         onAnswer()
       }
     }))
-    agent.destroy()
+    client.close()
     await Promise.all(pending)
     await command('stop')
     return phases
