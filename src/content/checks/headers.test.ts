@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import * as fc from 'fast-check'
-import { parseMailboxList } from '../message-facts.ts'
+import { parseMailboxList } from '../mailbox-list.ts'
 import { isDateTime } from './headers.ts'
 
 const BLANKS = [' ', '  ', '\t', '\r\n ', '\n\t', '\u00a0']
