@@ -40,7 +40,7 @@ export interface MessagePart {
 
 /** A structural fault the reader met, for the MIME check to report. */
 export interface StructureIssue {
-  readonly kind: 'boundary-missing' | 'boundary-not-found' | 'boundary-unclosed' | 'boundary-in-content' | 'boundary-invalid' | 'malformed-field' | 'too-deep' | 'too-many-parts' | 'no-header-end'
+  readonly kind: 'boundary-missing' | 'boundary-not-found' | 'boundary-unclosed' | 'boundary-in-content' | 'boundary-invalid' | 'malformed-field' | 'too-deep' | 'too-many-parts'
   readonly part: string
   readonly line: number
   readonly detail?: string
@@ -213,14 +213,12 @@ function readPart(reading: Reading, start: number, end: number, path: string, de
     }
     previous = undefined
   }
-  let foundEnd = false
   while (position < end) {
     let lineEnd = text.indexOf('\n', position)
     if (lineEnd === -1 || lineEnd > end) lineEnd = end
     const contentEnd = contentEndOf(reading, position, lineEnd)
     if (contentEnd === position) {
       bodyStart = Math.min(lineEnd + 1, end)
-      foundEnd = true
       break
     }
     const first = text.charCodeAt(position)
@@ -247,7 +245,6 @@ function readPart(reading: Reading, start: number, end: number, path: string, de
     line++
   }
   flush()
-  if (!foundEnd && path === '' && position < end) issues.push({ kind: 'no-header-end', part: path, line: lineOf(start) })
 
   const type = parseParams(contentTypeValue)
   const contentType = type.value.includes('/') ? type.value : 'text/plain'

@@ -47,8 +47,8 @@ export function checkHeaders(facts: MessageFacts, context: CheckContext): Hit[] 
 
   const message = facts.message
   for (const issue of message.issues) {
-    if (issue.kind === 'malformed-field' || issue.kind === 'no-header-end') {
-      hits.push({ id: 'header.malformed-field', where: { part: issue.part, line: issue.line }, vars: { line: issue.line, value: issue.detail ?? '(no blank line ends the header)' } })
+    if (issue.kind === 'malformed-field') {
+      hits.push({ id: 'header.malformed-field', where: { part: issue.part, line: issue.line }, vars: { line: issue.line, value: issue.detail ?? '' } })
     }
   }
   for (const line of message.longHeaderLines) hits.push({ id: 'header.line-too-long', where: { line }, vars: { line } })
