@@ -149,22 +149,10 @@ export function gatherFacts(message: ReadMessage, rules: ContentRules): MessageF
   let window: WordingWindow | undefined
   let urgent: Set<string> | undefined
   let others: Set<string> | undefined
-  const phrasesIn = (finder: PhraseFinder, pieces: readonly string[]): Set<string> => {
-    // the pieces one by one: no phrase holds a line end, so none spans two, and each piece's
-    // phrases are those the joined window holds there
-    let found: Set<string> | undefined
-    for (const text of pieces) {
-      const inText = finder.inLowerCasedAscii(text)
-      if (inText.size === 0) continue
-      if (found === undefined) found = inText
-      else for (const phrase of inText) found.add(phrase)
-    }
-    return found ?? new Set()
-  }
   const phrases = (list: WordingList): ReadonlySet<string> => {
     window ??= wordingWindow(message, texts, textParts, visibleTextOf)
     if (!window.isAscii) return urgent ??= others ??= rules.findAll(window.texts[0])
-    return list === 'urgent' ? urgent ??= phrasesIn(rules.findUrgent, window.texts) : others ??= phrasesIn(rules.findOthers, window.texts)
+    return list === 'urgent' ? urgent ??= phrasesInPieces(rules.findUrgent, window.texts) : others ??= phrasesInPieces(rules.findOthers, window.texts)
   }
   for (const textPart of textParts) {
     // a URL ends at white space: a CR ends it as a LF would
@@ -182,10 +170,10 @@ export function gatherFacts(message: ReadMessage, rules: ContentRules): MessageF
 }
 
 /**
- * What the wording scan reads: one lower-cased text, or (isAscii) the pieces the finder's ASCII
- * scan reads as lower-cased, one after another as if a line end stood between them. Scanned
- * where they stand (slices of the message or of the HTML's text), they are not copied into one
- * string: 6 KB written to memory the lint thread finds cold in the server, on every message.
+ * The window as wordingWindow cuts it: one lower-cased text, or (isAscii) pieces that the
+ * finder's ASCII scan reads as lower-cased, as if a line end stood between them. Scanned where
+ * they stand (slices of the message or of the HTML's text), they are not copied into one string:
+ * 6 KB written to memory the lint thread finds cold in the server, on every message.
  */
 interface WordingWindow {
   readonly texts: readonly string[]
@@ -218,6 +206,21 @@ function wordingWindow(message: ReadMessage, texts: readonly ScanText[], textPar
   if (length <= 2 * WORDING_WINDOW_CHARS) return { texts: texts.map((piece) => piece.text), isAscii }
   // a head or tail within one text is a slice of it; one across texts is joined by `+`
   return { texts: [subject, headOf(message, pieces, WORDING_WINDOW_CHARS), tailOf(message, pieces, WORDING_WINDOW_CHARS)], isAscii }
+}
+
+/**
+ * The phrases in ASCII pieces read as lower-cased, one by one: no phrase holds a line end, so
+ * none spans two, and each piece's phrases are those the joined window holds there.
+ */
+function phrasesInPieces(finder: PhraseFinder, pieces: readonly string[]): Set<string> {
+  let found: Set<string> | undefined
+  for (const text of pieces) {
+    const inText = finder.inLowerCasedAscii(text)
+    if (inText.size === 0) continue
+    if (found === undefined) found = inText
+    else for (const phrase of inText) found.add(phrase)
+  }
+  return found ?? new Set()
 }
 
 /** A text as scanned, and how many CRLFs it holds (each one character of the LF text). */
@@ -305,17 +308,11 @@ function readTextPart(message: ReadMessage, part: MessagePart, kind: 'plain' | '
       const crlfs = crlfsOf(message, part)
       return { part, kind, charset: declared, text, crlfs, sizeBytes: text.length - crlfs, hasHighBytes: false, transferProblem: undefined }
     }
-    if (!message.isCrlfText) {
-      const body = bodyText(message, part, MAX_LINT_TEXT_BYTES * 2)
-      const text = body.slice(0, MAX_LINT_TEXT_BYTES)
-      return { part, kind, charset: declared, text, crlfs: 0, sizeBytes: body.length, hasHighBytes: false, transferProblem: undefined }
-    }
+    // otherwise (LF text, or a CRLF body past the cap) its LF text, cut at the cap
+    const body = bodyText(message, part, MAX_LINT_TEXT_BYTES * 2)
+    return { part, kind, charset: declared, text: body.slice(0, MAX_LINT_TEXT_BYTES), crlfs: 0, sizeBytes: body.length, hasHighBytes: false, transferProblem: undefined }
   }
   const body = transferText(message, part, MAX_LINT_TEXT_BYTES * 2)
-  if (message.isAscii && asciiReadsAsIs && part.transferEncoding !== 'base64' && part.transferEncoding !== 'quoted-printable') {
-    const text = body.slice(0, MAX_LINT_TEXT_BYTES)
-    return { part, kind, charset: declared, text, crlfs: 0, sizeBytes: body.length, hasHighBytes: false, transferProblem: undefined }
-  }
   const decoded = decodeTransfer(body, part.transferEncoding)
   const bytes = decoded.bytes.subarray(0, MAX_LINT_TEXT_BYTES)
   const hasHighBytes = !isAscii(bytes)

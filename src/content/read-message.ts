@@ -359,11 +359,6 @@ function isBlank(code: number): boolean {
   return code === 32 || code === 9
 }
 
-/** The first field of a name (lower case) in a part's header. */
-export function fieldOf(part: MessagePart, lower: string): HeaderField | undefined {
-  return part.fields.find((field) => field.lower === lower)
-}
-
 /** Every leaf (non-multipart) part, in order. */
 export function leavesOf(part: MessagePart): MessagePart[] {
   if (part.parts.length === 0) return part.contentType.startsWith('multipart/') ? [] : [part]
