@@ -109,6 +109,14 @@ describe('classifyReply', () => {
     assert.equal(verdict.permanent, false)
   })
 
+  test('gives a 1xx or 3xx reply no status: enhanced status classes are 2, 4 and 5 only', () => {
+    for (const text of ['300', '354 go ahead', '300 3.1.0 x', '199 hello']) {
+      const verdict = classifyReply(text)
+      assert.equal(verdict.status, '', text)
+      assert.equal(verdict.permanent, false, text)
+    }
+  })
+
   test('never throws and returns the vocabulary on arbitrary text', () => {
     fc.assert(fc.property(fc.string({ maxLength: 400 }), (text) => {
       const verdict = classifyReply(text)

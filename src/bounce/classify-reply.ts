@@ -122,7 +122,7 @@ export function createReplyClassifier(compiled: CompiledRules): ReplyClassifier 
       const nothingKnown = replyCode === '' && status === '' && text.trim() === ''
       const reason: Reason = nothingKnown ? 'onhold' : 'undefined'
       const permanent = finalClass(input) ?? classOf(replyCode, status) === '5'
-      return verdict(replyCode, status || (replyCode ? `${replyCode[0]}.0.0` : ''), reason, permanent,
+      return verdict(replyCode, status || catchAllStatus(replyCode), reason, permanent,
         permanent ? 'contact_recipient_admin' : 'retry_later', provider, nothingKnown ? NO_RULE_ONHOLD : NO_RULE_UNDEFINED)
     }
     const rule = rules[best]
@@ -139,8 +139,8 @@ export function createReplyClassifier(compiled: CompiledRules): ReplyClassifier 
     if (reportedStatus === '') {
       // A reply-code rule knows no more than the code: it reports the catch-all X.0.0.
       const typical = ruleTypical ?? (knowsOnlyCode ? undefined : defaults?.typicalStatus)
-      const cls = knownClass || (permanent ? '5' : '4')
-      reportedStatus = typical ? cls + typical.slice(1) : replyCode ? `${replyCode[0]}.0.0` : ''
+      const cls = hasStatusClass(knownClass) ? knownClass : permanent ? '5' : '4'
+      reportedStatus = typical ? cls + typical.slice(1) : catchAllStatus(replyCode)
     }
     return verdict(replyCode, reportedStatus, reason, permanent, action, provider, ref)
   }
@@ -294,6 +294,16 @@ function chooseStatus(fromText: string, fromField: string): string {
  * two disagree, a permanent one wins: "454 5.5.1 STARTTLS may not be repeated" will not succeed
  * on retry, whatever its first digit says.
  */
+/** Enhanced status codes have classes 2, 4 and 5 only (RFC 3463 §3.1): a 1xx or 3xx reply has none. */
+function hasStatusClass(cls: string): boolean {
+  return cls === '2' || cls === '4' || cls === '5'
+}
+
+/** The catch-all X.0.0 a bare reply code stands for, or '' for a code with no status class. */
+function catchAllStatus(replyCode: string): string {
+  return hasStatusClass(replyCode.slice(0, 1)) ? `${replyCode[0]}.0.0` : ''
+}
+
 function classOf(replyCode: string, status: string): string {
   if (replyCode !== '' && status !== '' && replyCode[0] !== status[0] && (replyCode[0] === '5' || status[0] === '5')) return '5'
   return replyCode !== '' ? replyCode[0] : status !== '' ? status[0] : ''
