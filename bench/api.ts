@@ -42,7 +42,10 @@ if (process.argv[2] === '--serve') {
   // PREFLIGHT=alternate: two injectors on one store, the one with the preflight taking the
   // requests after { preflight: true } until { preflight: false } (bench/preflight-cost.ts)
   const checked = process.env.PREFLIGHT === '1' || process.env.PREFLIGHT === 'alternate'
-    ? createInjector({ ...deps, preflight: createPreflight({ threads: Number(process.env.PREFLIGHT_THREADS ?? 1) }) })
+    ? createInjector({ ...deps, preflight: createPreflight({
+      threads: Number(process.env.PREFLIGHT_THREADS ?? 1),
+      ...(process.env.PREFLIGHT_INLINE_MAX_BYTES === undefined ? {} : { inlineMaxBytes: Number(process.env.PREFLIGHT_INLINE_MAX_BYTES) }),
+    }) })
     : undefined
   let isChecking = process.env.PREFLIGHT === '1'
   const injector: typeof plain = { limits: plain.limits, inject: (request) => (isChecking && checked !== undefined ? checked : plain).inject(request) }

@@ -209,6 +209,7 @@ export function contentPreflightOf(config: TodokuConfig): { preflight?: Prefligh
   return {
     preflight: createPreflight({
       threads: content.threads,
+      inlineMaxBytes: content.inlineMaxBytes,
       scanners,
       sizes: {
         messageWarnBytes: content.sizeWarnBytes, messageRejectBytes: content.sizeRejectBytes,

@@ -58,7 +58,7 @@ test('close answers what was asked before it, then refuses with a clear error', 
 })
 
 test('a preflight on threads gives the findings of one on the caller\'s thread', async () => {
-  const onThreads = createPreflight({ threads: 1, sizes: { messageWarnBytes: 100 } })
+  const onThreads = createPreflight({ threads: 1, inlineMaxBytes: 0, sizes: { messageWarnBytes: 100 } })
   const here = createPreflight({ sizes: { messageWarnBytes: 100 } })
   try {
     for (const message of [clean, faulty]) assert.deepEqual(await onThreads.check(message, { lang: 'ja' }), await here.check(message, { lang: 'ja' }))
@@ -66,6 +66,16 @@ test('a preflight on threads gives the findings of one on the caller\'s thread',
     await onThreads.close()
   }
   assert.throws(() => startLintThreads({ threads: 0 }), /at least 1/)
+})
+
+test('a preflight with threads checks a message up to inlineMaxBytes on the caller\'s thread, and a larger one on a thread', async () => {
+  const preflight = createPreflight({ threads: 1, inlineMaxBytes: clean.byteLength })
+  const larger = Buffer.concat([clean, Buffer.from('More text.\r\n')])
+  await preflight.close()
+  // the thread is gone: only the message checked here is answered
+  assert.deepEqual(await preflight.check(clean), await createPreflight().check(clean))
+  await assert.rejects(preflight.check(larger), /closed/)
+  assert.throws(() => createPreflight({ threads: 1, inlineMaxBytes: -1 }), /inlineMaxBytes: expected an integer of at least 0, got -1/)
 })
 
 test('threads that cannot start fail each lint with the reason, and stop being replaced', async () => {

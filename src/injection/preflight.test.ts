@@ -87,7 +87,7 @@ test('checks that cannot run (the lint threads are gone) answer 503 content_chec
   const store = await openSqliteStore({ path: ':memory:', clock, random })
   t.after(() => store.close())
   await store.putDomain({ name: 'example.jp', tenantId: 'tenant-a', dkimKeys: [], requireTls: false })
-  const preflight = createPreflight({ threads: 1 })
+  const preflight = createPreflight({ threads: 1, inlineMaxBytes: 0 })
   const injector = createInjector({ store, clock, random, preflight, preflightPolicy: { default: 'warn' } })
   assert.ok((await injector.inject({ tenantId: 'tenant-a', raw: RAW_CLEAN, envelope: ENVELOPE })).ok, 'linted on the thread')
   await preflight.close()
