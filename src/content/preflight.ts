@@ -27,14 +27,15 @@ export interface PreflightOptions {
 }
 
 /**
- * Below this size a message's check costs the caller's thread less than handing it to a lint
- * thread costs the process: ~8 µs for a 2 KB message, ~19 µs for 32 KB of text (~35 µs as HTML),
+ * Up to this size a message's check costs the caller's thread less than handing it to a lint
+ * thread costs the process: ~8 µs for a 2 KB message, ~13 µs for 16 KB of text (~23 µs as HTML),
  * against a hand-off that wakes the thread, copies the message and wakes the caller again with
  * the answer. On a 2-vCPU machine the raw 10 KB message's check cost the API 11–16 % of its
- * throughput on a thread and 4–7 % on the serving thread (BENCHMARKS.md, fifth session).
- * Larger messages (a 1 MB one takes 1–2 ms) still go to a thread, off the event loop.
+ * throughput on a thread and 6–8 % on the serving thread (BENCHMARKS.md, fifth session).
+ * The worst 16 KB message found (a Subject of 650 encoded-words) takes ~1 ms. Larger messages
+ * (a 1 MB one takes 1–2 ms) go to a thread, off the event loop.
  */
-export const DEFAULT_INLINE_MAX_BYTES = 32 * 1024
+export const DEFAULT_INLINE_MAX_BYTES = 16 * 1024
 
 export interface PreflightResult {
   /** the checks' and scanners' findings; a scanner that could not be asked adds scanner.unavailable (info) */
