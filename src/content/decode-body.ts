@@ -32,9 +32,17 @@ export function charsetDecoder(label: string): Decoder | undefined {
   return decoder ?? undefined
 }
 
+/** Labels as written, normalized: each message names its charsets again, each encoded-word its own. */
+const normalizedLabels = new Map<string, string>()
+
 export function normalizeCharset(label: string): string {
-  const name = label.trim().replace(/^"|"$/g, '').toLowerCase()
-  return CHARSET_ALIASES[name] ?? name
+  let name = normalizedLabels.get(label)
+  if (name === undefined) {
+    const lower = label.trim().replace(/^"|"$/g, '').toLowerCase()
+    name = CHARSET_ALIASES[lower] ?? lower
+    if (normalizedLabels.size < MAX_CACHED_DECODERS) normalizedLabels.set(label, name)
+  }
+  return name
 }
 
 export function isKnownCharset(label: string): boolean {
@@ -142,12 +150,16 @@ export interface EncodedWordProblem {
 export function checkEncodedWords(value: string): EncodedWordProblem[] {
   if (!value.includes('=?')) return []
   const problems: EncodedWordProblem[] = []
-  for (const match of value.matchAll(ENCODED_WORD)) {
+  // exec rather than matchAll, which copies the regex for every value (a third of the time for a two-word Subject)
+  ENCODED_WORD.lastIndex = 0
+  for (let match = ENCODED_WORD.exec(value); match !== null; match = ENCODED_WORD.exec(value)) {
     const [word, charsetLabel, encoding, encodedText] = match
-    const charset = charsetLabel.split('*')[0]
+    // RFC 2231 §5: a language after '*' ("utf-8*ja")
+    const star = charsetLabel.indexOf('*')
+    const charset = star === -1 ? charsetLabel : charsetLabel.slice(0, star)
     const shown = word.length > 60 ? `${word.slice(0, 57)}...` : word
     if (word.length > MAX_ENCODED_WORD_LENGTH) problems.push({ word: shown, problem: `${word.length} characters long: expected at most ${MAX_ENCODED_WORD_LENGTH} (RFC 2047 §2)` })
-    if (!/^[bq]$/i.test(encoding)) {
+    if (encoding.length !== 1 || !'BbQq'.includes(encoding)) {
       problems.push({ word: shown, problem: `encoding "${encoding}": expected B or Q` })
       continue
     }
