@@ -32,7 +32,7 @@ export interface PreflightOptions {
  * against a hand-off that wakes the thread, copies the message and wakes the caller again with
  * the answer. On a 2-vCPU machine the raw 10 KB message's check cost the API 11–16 % of its
  * throughput on a thread and 6–8 % on the serving thread (BENCHMARKS.md, fifth session).
- * The worst 16 KB message found (a Subject of 650 encoded-words) takes ~1 ms. Larger messages
+ * The worst 16 KB message found (a Subject of 650 encoded-words) takes ~0.7 ms. Larger messages
  * (a 1 MB one takes 1–2 ms) go to a thread, off the event loop.
  */
 export const DEFAULT_INLINE_MAX_BYTES = 16 * 1024
