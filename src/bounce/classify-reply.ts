@@ -289,11 +289,6 @@ function chooseStatus(fromText: string, fromField: string): string {
   return fromField
 }
 
-/**
- * '5', '4', '2' from the reply code, else from the status; '' when neither is known. When the
- * two disagree, a permanent one wins: "454 5.5.1 STARTTLS may not be repeated" will not succeed
- * on retry, whatever its first digit says.
- */
 /** Enhanced status codes have classes 2, 4 and 5 only (RFC 3463 §3.1): a 1xx or 3xx reply has none. */
 function hasStatusClass(cls: string): boolean {
   return cls === '2' || cls === '4' || cls === '5'
@@ -304,6 +299,11 @@ function catchAllStatus(replyCode: string): string {
   return hasStatusClass(replyCode.slice(0, 1)) ? `${replyCode[0]}.0.0` : ''
 }
 
+/**
+ * '5', '4', '2' from the reply code, else from the status; '' when neither is known. When the
+ * two disagree, a permanent one wins: "454 5.5.1 STARTTLS may not be repeated" will not succeed
+ * on retry, whatever its first digit says.
+ */
 function classOf(replyCode: string, status: string): string {
   if (replyCode !== '' && status !== '' && replyCode[0] !== status[0] && (replyCode[0] === '5' || status[0] === '5')) return '5'
   return replyCode !== '' ? replyCode[0] : status !== '' ? status[0] : ''
