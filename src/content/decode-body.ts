@@ -86,12 +86,31 @@ export interface TransferDecoded {
 }
 
 /** A body of the base64 alphabet only (RFC 2045 §6.8), white space allowed, padding at the end. */
-export const BASE64_BODY = /^[A-Za-z0-9+/\s]*={0,2}\s*$/
+const BASE64_BODY = /^[A-Za-z0-9+/\s]*={0,2}\s*$/
+/** What BASE64_BODY allows from its first '=' on. */
+const PADDING_TAIL = /^={0,2}\s*$/
+
+/**
+ * BASE64_BODY.test(text), most often answered by atob: WHATWG's forgiving base64 (native, ~0.6 µs
+ * for 7 KB where the regex takes ~3.4) takes the alphabet, ASCII white space and '=' only at the
+ * end, so a text it takes is one whose characters before the first '=' the regex takes; what
+ * follows that '=' is then the regex's to judge. A text atob refuses (a stray character, a
+ * length the regex does not count, a vertical tab or a no-break space) goes to the regex.
+ */
+export function isBase64Body(text: string): boolean {
+  try {
+    atob(text)
+  } catch {
+    return BASE64_BODY.test(text)
+  }
+  const firstPad = text.indexOf('=')
+  return firstPad === -1 || PADDING_TAIL.test(text.slice(firstPad))
+}
 
 /** A part's body (latin1 characters) decoded per its Content-Transfer-Encoding. */
 export function decodeTransfer(binary: string, encoding: string): TransferDecoded {
   if (encoding === 'base64') {
-    const problem = BASE64_BODY.test(binary) ? undefined : 'characters outside the base64 alphabet'
+    const problem = isBase64Body(binary) ? undefined : 'characters outside the base64 alphabet'
     return { bytes: Buffer.from(binary, 'base64'), ...(problem === undefined ? {} : { problem }) }
   }
   if (encoding === 'quoted-printable') return decodeQuotedPrintable(binary)

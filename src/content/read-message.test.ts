@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import * as fc from 'fast-check'
-import { decodeBytes, decodeEncodedWords } from './decode-body.ts'
+import { decodeBytes, decodeEncodedWords, isBase64Body } from './decode-body.ts'
 import { parseParams } from './header-params.ts'
 import { readMessage, type ReadMessage } from './read-message.ts'
 
@@ -193,4 +193,20 @@ test('parseParams reads the common one-parameter values', () => {
   assert.deepEqual(parseParams('text/plain; charset=utf-8'), { value: 'text/plain', params: { charset: 'utf-8' } })
   assert.deepEqual(parseParams('multipart/alternative; boundary="--_NmP-b1-Part_1"'), { value: 'multipart/alternative', params: { boundary: '--_NmP-b1-Part_1' } })
   assert.deepEqual(parseParams('text/plain; constructor=x'), { value: 'text/plain', params: {} })
+})
+
+/** The base64 body rule as a regex (RFC 2045 §6.8: the alphabet and white space, padding at the end), the reference isBase64Body answers for. */
+const BASE64_RULE = /^[A-Za-z0-9+/\s]*={0,2}\s*$/
+const BASE64_PIECES = ['QUJD', 'QUI=', 'QQ==', 'A', '+', '/', '=', '==', '===', ' ', '\t', '\r\n', '\n', '\x0b', '\xa0', '-', '*', '\u3000']
+
+test('isBase64Body takes exactly the bodies the base64 rule takes', () => {
+  fc.assert(fc.property(fc.oneof(fc.array(fc.constantFrom(...BASE64_PIECES), { maxLength: 30 }).map((pieces) => pieces.join('')), fc.string({ maxLength: 40 })), (text) => {
+    assert.equal(isBase64Body(text), BASE64_RULE.test(text), JSON.stringify(text))
+  }), { numRuns: 3000 })
+  assert.equal(isBase64Body('QUJD\r\nQUI=\r\n'), true)
+  // atob takes padding split by a line end ("QQ=" then "="); the rule does not
+  assert.equal(atob('QQ=\r\n='), 'A')
+  assert.equal(isBase64Body('QQ=\r\n='), false)
+  assert.equal(isBase64Body('QU=\r\nJD'), false)
+  assert.equal(isBase64Body('QUJD!'), false)
 })

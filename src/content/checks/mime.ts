@@ -1,5 +1,5 @@
 // MIME conformance: structure and boundaries, transfer encodings, 8-bit content, charsets.
-import { BASE64_BODY } from '../decode-body.ts'
+import { isBase64Body } from '../decode-body.ts'
 import type { Hit } from '../finding.ts'
 import type { MessageFacts, TextPart } from '../message-facts.ts'
 import { bodyLength, bodyText, type MessagePart, type ReadMessage } from '../read-message.ts'
@@ -83,7 +83,7 @@ export function checkMime(facts: MessageFacts, _context: CheckContext): Hit[] {
 /** Whether a base64 body (its first MAX_BASE64_CHECK_CHARS) holds only the base64 alphabet. A text part's whole body went through the same test when it was decoded. */
 function isCleanBase64(message: ReadMessage, part: MessagePart, textPart: TextPart | undefined): boolean {
   if (textPart !== undefined && bodyLength(message, part) <= MAX_BASE64_CHECK_CHARS) return textPart.transferProblem === undefined
-  return BASE64_BODY.test(bodyText(message, part, MAX_BASE64_CHECK_CHARS))
+  return isBase64Body(bodyText(message, part, MAX_BASE64_CHECK_CHARS))
 }
 
 function unknownCharset(charset: string): boolean {
