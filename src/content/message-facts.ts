@@ -1,6 +1,7 @@
 // Facts about a message that several checks read, worked out once: the From mailboxes, the
 // decoded text and HTML, links, images and attachments.
 import { isAscii } from 'node:buffer'
+import { bareUrls } from './bare-urls.ts'
 import { decodeBytes, decodeEncodedWords, decodeTransfer, isKnownCharset, normalizeCharset, transferBytes } from './decode-body.ts'
 import { anchorsOf, decodeEntities, htmlToText, readHtml } from './html-text.ts'
 import { MAX_LINKS, MAX_LINT_TEXT_BYTES, WORDING_WINDOW_CHARS } from './limits.ts'
@@ -157,10 +158,7 @@ export function gatherFacts(message: ReadMessage, rules: ContentRules): MessageF
   for (const textPart of textParts) {
     // a URL ends at white space: a CR ends it as a LF would
     if (textPart.kind !== 'plain' || textPart.text === undefined || !textPart.text.includes('://')) continue
-    for (const match of textPart.text.matchAll(BARE_URL)) {
-      if (links.length >= MAX_LINKS) break
-      links.push({ href: match[0], text: '', part: textPart.part.path })
-    }
+    for (const href of bareUrls(textPart.text, MAX_LINKS - links.length)) links.push({ href, text: '', part: textPart.part.path })
   }
   return {
     message, fields, all, from, subject, textParts, phrases, htmlParts, links, attachments,
@@ -292,7 +290,6 @@ function indexOfLf(message: ReadMessage, piece: ScanText, offset: number): numbe
 const NO_FIELDS: readonly HeaderField[] = []
 
 const HREF = /\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))/i
-const BARE_URL = /\bhttps?:\/\/[^\s<>"'()[\]{}]+/gi
 const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/
 
 function readTextPart(message: ReadMessage, part: MessagePart, kind: 'plain' | 'html'): TextPart {
