@@ -234,3 +234,15 @@ test('a long CRLF text part is read for wording in windows counted in LF charact
   }
   assert.ok(found > 0 && found < 4 * 41, `the phrase is found near the window's edges and missed past them (${found} times)`)
 })
+
+test('a base64 attachment is checked for characters outside the alphabet, past 64 KiB in its first 64 KiB to a line end', () => {
+  const ids = (message: string) => lintMessage(bytes(message)).map((finding) => finding.id).filter((id) => id === 'mime.transfer-encoding-invalid')
+  const large = b64('\x00\x01\x02 binary '.repeat(8000)).replace(/\r\n/g, '\n')
+  assert.ok(large.length > 96 * 1024)
+  assert.deepEqual(ids(build({ text: 'x', attachments: [{ filename: 'a.bin', base64: large }] })), [])
+  assert.deepEqual(ids(build({ text: 'x', attachments: [{ filename: 'a.bin', base64: 'QUJD!QUJD' }] })), ['mime.transfer-encoding-invalid'])
+  // a stray character on the last whole line before the cut, and one past the check
+  const lineBefore = large.lastIndexOf('\n', 64 * 1024) - 10
+  assert.deepEqual(ids(build({ text: 'x', attachments: [{ filename: 'a.bin', base64: `${large.slice(0, lineBefore)}!${large.slice(lineBefore + 1)}` }] })), ['mime.transfer-encoding-invalid'])
+  assert.deepEqual(ids(build({ text: 'x', attachments: [{ filename: 'a.bin', base64: `${large.slice(0, 80 * 1024)}!${large.slice(80 * 1024 + 1)}` }] })), [])
+})

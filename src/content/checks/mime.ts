@@ -80,10 +80,18 @@ export function checkMime(facts: MessageFacts, _context: CheckContext): Hit[] {
   return hits
 }
 
-/** Whether a base64 body (its first MAX_BASE64_CHECK_CHARS) holds only the base64 alphabet. A text part's whole body went through the same test when it was decoded. */
+/**
+ * Whether a base64 body (its first MAX_BASE64_CHECK_CHARS, to the last line end in them) holds
+ * only the base64 alphabet. A text part's whole body went through the same test when it was
+ * decoded. The cut is made at a line end so that the lines kept hold whole groups of four, which
+ * isBase64Body's fast path needs: cut anywhere, one body in four left it to the regex (~30 µs).
+ */
 function isCleanBase64(message: ReadMessage, part: MessagePart, textPart: TextPart | undefined): boolean {
-  if (textPart !== undefined && bodyLength(message, part) <= MAX_BASE64_CHECK_CHARS) return textPart.transferProblem === undefined
-  return isBase64Body(bodyText(message, part, MAX_BASE64_CHECK_CHARS))
+  const length = bodyLength(message, part)
+  if (textPart !== undefined && length <= MAX_BASE64_CHECK_CHARS) return textPart.transferProblem === undefined
+  const head = bodyText(message, part, MAX_BASE64_CHECK_CHARS)
+  const lastLineEnd = head.length < length ? head.lastIndexOf('\n') : -1
+  return isBase64Body(lastLineEnd > 0 ? head.slice(0, lastLineEnd + 1) : head)
 }
 
 function unknownCharset(charset: string): boolean {
