@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import * as fc from 'fast-check'
-import { anchorsOf, decodeEntities, readHtml } from './html-text.ts'
+import { decodeEntities } from './html-entities.ts'
+import { anchorsOf, readHtml } from './html-text.ts'
 
 /**
  * readHtml as the plain replacements and the patterns it stands for, each over the whole text;
