@@ -173,9 +173,7 @@ export function checkEncodedWords(value: string): EncodedWordProblem[] {
   ENCODED_WORD.lastIndex = 0
   for (let match = ENCODED_WORD.exec(value); match !== null; match = ENCODED_WORD.exec(value)) {
     const [word, charsetLabel, encoding, encodedText] = match
-    // RFC 2231 §5: a language after '*' ("utf-8*ja")
-    const star = charsetLabel.indexOf('*')
-    const charset = star === -1 ? charsetLabel : charsetLabel.slice(0, star)
+    const charset = wordCharset(charsetLabel)
     const shown = word.length > 60 ? `${word.slice(0, 57)}...` : word
     if (word.length > MAX_ENCODED_WORD_LENGTH) problems.push({ word: shown, problem: `${word.length} characters long: expected at most ${MAX_ENCODED_WORD_LENGTH} (RFC 2047 §2)` })
     if (encoding.length !== 1 || !'BbQq'.includes(encoding)) {
@@ -198,7 +196,7 @@ export function checkEncodedWords(value: string): EncodedWordProblem[] {
         problems.push({ word: shown, problem: 'encoded text has characters Q encoding does not allow (RFC 2047 §4.2)' })
         continue
       }
-      bytes = Buffer.from(encodedText.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_all, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1')
+      bytes = qBytes(encodedText)
     }
     if (decodeBytes(bytes, charset) === undefined) problems.push({ word: shown, problem: `the decoded bytes are not valid ${charset}` })
   }
@@ -225,11 +223,20 @@ export function decodeEncodedWords(value: string): string {
 
 /** One encoded-word's text; the word as it is when its encoding is neither B nor Q. */
 function decodeWord(word: string, charsetLabel: string, encoding: string, encodedText: string): string {
-  const star = charsetLabel.indexOf('*')
-  const charset = star === -1 ? charsetLabel : charsetLabel.slice(0, star)
   let bytes: Buffer
   if (encoding === 'B' || encoding === 'b') bytes = Buffer.from(encodedText, 'base64')
-  else if (encoding === 'Q' || encoding === 'q') bytes = Buffer.from(encodedText.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_all, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1')
+  else if (encoding === 'Q' || encoding === 'q') bytes = qBytes(encodedText)
   else return word
-  return decodeBytes(bytes, charset) ?? bytes.toString('utf8')
+  return decodeBytes(bytes, wordCharset(charsetLabel)) ?? bytes.toString('utf8')
+}
+
+/** An encoded-word's charset without the language RFC 2231 §5 lets follow a '*' ("utf-8*ja"). */
+function wordCharset(label: string): string {
+  const star = label.indexOf('*')
+  return star === -1 ? label : label.slice(0, star)
+}
+
+/** Q-encoded text's bytes (RFC 2047 §4.2): '_' a space, "=XX" the byte XX. */
+function qBytes(encodedText: string): Buffer {
+  return Buffer.from(encodedText.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_all, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1')
 }
