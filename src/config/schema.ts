@@ -117,7 +117,7 @@ export const CONFIG_SCHEMA = {
   },
   content: {
     enabled: boolean({ description: 'run the content preflight (src/content: RFC 5322/MIME, size, unsubscribe, 特定電子メール法, phishing signs, attachments, HTML) on every message the API and SMTP submission take', default: true }),
-    threads: integer({ description: 'worker threads that run the checks, off the thread that serves HTTP and SMTP (a 1 MB message takes ~10 ms to check); 0: on that thread', default: 1, min: 0, max: 64 }),
+    threads: integer({ description: 'worker threads that check messages over `inlineMaxBytes`, off the thread that serves HTTP and SMTP (a 1 MB message with an attachment takes ~1 ms to check, a crafted one more); 0: every message on that thread', default: 1, min: 0, max: 64 }),
     inlineMaxBytes: byteSize({ description: 'a message up to this size is checked on the thread that serves HTTP and SMTP even with `threads`: its check (~10 µs for 10 KB) costs less than the hand-off to a thread, and the worst found takes under 1 ms. `0`: every message goes to a thread', default: 16 * 1024 }),
     policy: oneOf(['off', 'warn', 'reject'], { description: 'what a finding does when its check is in none of the lists below: `warn` stores it with the message and returns it in the API answer; `reject` refuses the message (API 422, SMTP 550 5.7.1); `off` ignores it', default: 'warn' }),
     reject: stringList({ description: 'check ids (`attachment.dangerous-type`) or groups (`header`, `mime`, `scanner`) whose findings refuse the message; info findings never do. A scanner listed here that cannot be asked refuses temporarily (API 503, SMTP 451 4.7.1)', default: ['scanner.virus'], item: (value) => /^[a-z0-9-]+(\.[a-z0-9-]+)?$/.test(value), expected: 'a check id or group' }),
