@@ -8,7 +8,8 @@
 // share the machine's cores, as they would on one box. BENCH_MEMORY=1 runs the store in memory
 // (no fsync) to show what the commits cost; PROFILE_DIR=dir writes the server's CPU profile;
 // PREFLIGHT=1 runs the content preflight (src/content, no scanners; policy warn) on every message,
-// on PREFLIGHT_THREADS lint threads (default 1, as `todoku serve`; 0: on the server's main thread);
+// on PREFLIGHT_THREADS lint threads (default 1, as `todoku serve`; 0: on the server's main thread)
+// for messages over PREFLIGHT_INLINE_MAX_BYTES (default 16 KiB, as `todoku serve`; 0: every message);
 // PREFLIGHT=alternate (with --serve) lets the client switch it on and off (bench/preflight-cost.ts).
 // RAW_FILE=msg.eml sends that message as the raw body instead of the plain 10 KB one;
 // BODIES=raw (or structured) runs one body only; LOADGEN=wrk loads the server with wrk (Debian's

@@ -2,7 +2,7 @@
 // share of its throughput.
 //
 // One server per body (bench/api.ts --serve with PREFLIGHT=alternate: a fresh file store, the
-// API over fsync'd group commits, one lint thread as `todoku serve` has), in a child process;
+// API over fsync'd group commits, one lint thread for messages over 16 KiB as `todoku serve` has), in a child process;
 // this process is its client: CONCURRENCY (64) keep-alive connections post without a pause
 // while the preflight is switched off, on, off … every PHASE_MESSAGES (2,000) answers, PHASES
 // (10) times on, each between two phases off, after WARMUP (3,000) messages with it on. A phase is timed
@@ -12,7 +12,8 @@
 // the figure is the median of those. The speed of a small shared machine drifts by ±20 % from
 // one minute to the next; phases of a second or two, side by side in one process, see the same
 // machine, where whole runs taken in turn differed from −12 to +26 % pair to pair.
-// Env: BODIES (structured,raw), PHASES, PHASE_MESSAGES, WARMUP, CONCURRENCY, PREFLIGHT_THREADS.
+// Env: BODIES (structured,raw), PHASES, PHASE_MESSAGES, WARMUP, CONCURRENCY, PREFLIGHT_THREADS,
+// PREFLIGHT_INLINE_MAX_BYTES (bench/api.ts).
 // The last two lines are exactly:
 //   preflight-cpu-cost-structured-pct S preflight-cpu-cost-raw-pct R
 //   preflight-cost-structured-pct S preflight-cost-raw-pct R
