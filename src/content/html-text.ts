@@ -265,10 +265,10 @@ function isNamedAt(text: string, at: number, name: string): boolean {
   return !isWordChar(text.charCodeAt(at + 1 + name.length))
 }
 
-function isWordChar(code: number): boolean {
+/** A character \w matches without the u flag: ASCII letters, digits and '_' (where \b sees a word). */
+export function isWordChar(code: number): boolean {
   return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95
 }
-
 
 /** Most characters between an anchor's start tag and its end tag that are read as its text. */
 const MAX_ANCHOR_TEXT_CHARS = 2000
